@@ -1,0 +1,206 @@
+/**
+ * One JSON Schema for the whole configuration. The CLI validates its config file against it, the
+ * Homebridge config.schema.json is checked against it, and the Node-RED config node uses the account
+ * part.
+ */
+const id = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description: 'Short unique id of the account',
+};
+const baseUrl = { type: 'string', pattern: '^https?://', description: 'Override of the vendor base URL' };
+const common = {
+  id,
+  name: { type: 'string', maxLength: 100 },
+  baseUrl,
+  pollIntervalSeconds: { type: 'number', minimum: 5, maximum: 86400 },
+  budget: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['capacity', 'refillPerSecond'],
+    properties: {
+      capacity: { type: 'number', minimum: 1 },
+      refillPerSecond: { type: 'number', exclusiveMinimum: 0 },
+    },
+  },
+  unlockCode: { type: 'string', minLength: 4, maxLength: 64 },
+} as const;
+
+export const accountSchemas = {
+  august: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['vendor', 'id', 'brand', 'identifier', 'password'],
+    properties: {
+      ...common,
+      vendor: { const: 'august' },
+      brand: { enum: ['august', 'yale_access', 'yale_home', 'yale_global'] },
+      identifier: {
+        type: 'string',
+        minLength: 3,
+        description: 'email:you@example.com or phone:+15551234567',
+      },
+      password: { type: 'string', minLength: 1 },
+      apiKey: { type: 'string', minLength: 1 },
+      installId: { type: 'string', minLength: 1 },
+      liveUpdates: { type: 'boolean' },
+    },
+  },
+  seam: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['vendor', 'id', 'apiKey'],
+    properties: {
+      ...common,
+      vendor: { const: 'seam' },
+      apiKey: { type: 'string', minLength: 1 },
+      eventPollSeconds: { type: 'number', minimum: 1 },
+      webhook: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: {
+          url: { type: 'string', pattern: '^https?://' },
+          listenHost: { type: 'string' },
+          listenPort: { type: 'integer', minimum: 0, maximum: 65535 },
+        },
+      },
+    },
+  },
+  unloc: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['vendor', 'id', 'clientId', 'clientSecret', 'lockHolderIds'],
+    properties: {
+      ...common,
+      vendor: { const: 'unloc' },
+      clientId: { type: 'string', minLength: 1 },
+      clientSecret: { type: 'string', minLength: 1 },
+      lockHolderIds: { type: 'array', items: { type: 'string', minLength: 1 } },
+      duplicateLockHolderIds: { type: 'array', items: { type: 'string', minLength: 1 } },
+    },
+  },
+  smartphonekey: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['vendor', 'id', 'userId'],
+    anyOf: [{ required: ['apiKey'] }, { required: ['jwt'] }],
+    properties: {
+      ...common,
+      vendor: { const: 'smartphonekey' },
+      apiKey: { type: 'string', minLength: 1 },
+      jwt: { type: 'string', minLength: 1 },
+      userId: { type: 'string', minLength: 1 },
+    },
+  },
+  sandbox: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['vendor', 'id'],
+    properties: {
+      ...common,
+      vendor: { const: 'sandbox' },
+      vendors: {
+        type: 'array',
+        items: { enum: ['august', 'seam', 'unloc', 'smartphonekey'] },
+        uniqueItems: true,
+      },
+    },
+  },
+} as const;
+
+export const mqttSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enabled: { type: 'boolean' },
+    url: { type: 'string', pattern: '^(mqtts?|wss?|tcp|tls)://' },
+    username: { type: 'string' },
+    password: { type: 'string' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    rejectUnauthorized: { type: 'boolean' },
+    clientId: { type: 'string', minLength: 1, maxLength: 64 },
+    baseTopic: { type: 'string', pattern: '^[^#+\\s]+$', minLength: 1 },
+    embedded: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        username: { type: 'string', minLength: 1 },
+        password: { type: 'string', minLength: 1 },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['cert', 'key'],
+          properties: {
+            cert: { type: 'string' },
+            key: { type: 'string' },
+            port: { type: 'integer', minimum: 0, maximum: 65535 },
+          },
+        },
+      },
+    },
+    homeAssistant: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        prefix: { type: 'string', pattern: '^[^#+\\s]+$' },
+      },
+    },
+    publishCodes: { type: 'boolean' },
+    maxCommandAgeSeconds: { type: 'number', minimum: 1 },
+    allowedUsers: { type: 'array', items: { type: 'string' } },
+    unlockCodes: { type: 'object', additionalProperties: { type: 'string', minLength: 4 } },
+  },
+} as const;
+
+export const configSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Lockbridge configuration',
+  type: 'object',
+  additionalProperties: false,
+  required: ['accounts'],
+  properties: {
+    accounts: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['vendor'],
+        properties: { vendor: { enum: ['august', 'seam', 'unloc', 'smartphonekey', 'sandbox'] } },
+        // One branch per vendor, chosen by `vendor`, so messages name the right fields.
+        allOf: Object.entries(accountSchemas).map(([vendor, schema]) => ({
+          if: { properties: { vendor: { const: vendor } }, required: ['vendor'] },
+          then: schema,
+        })),
+      },
+    },
+    mqtt: mqttSchema,
+    polling: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        intervalSeconds: { type: 'number', minimum: 1 },
+        maxIntervalSeconds: { type: 'number', minimum: 1 },
+      },
+    },
+    commands: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        timeoutSeconds: { type: 'number', minimum: 1, maximum: 300 },
+        expirySeconds: { type: 'number', minimum: 1 },
+      },
+    },
+    codes: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { confirmTimeoutSeconds: { type: 'number', minimum: 1 } },
+    },
+    logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
+  },
+} as const;

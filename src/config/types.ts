@@ -1,0 +1,118 @@
+import type { KnownVendor } from '../core/model';
+import type { LogLevel } from '../core/logger';
+
+/** Shared by every account. */
+export interface AccountBase {
+  /** A short id, unique in the config; used in storage paths and logs. */
+  id: string;
+  name?: string;
+  /** Overrides the vendor's base URL (emulators, proxies, regional hosts). */
+  baseUrl?: string;
+  /** Poll interval for this account, when push is unavailable. */
+  pollIntervalSeconds?: number;
+  /** The request budget of this account (token bucket). */
+  budget?: { capacity: number; refillPerSecond: number };
+  /** When set, UNLOCK and OPEN over MQTT must carry this code. */
+  unlockCode?: string;
+}
+
+export type AugustBrand = 'august' | 'yale_access' | 'yale_home' | 'yale_global';
+
+export interface AugustAccountConfig extends AccountBase {
+  vendor: 'august';
+  brand: AugustBrand;
+  /** "email:me@example.com" or "phone:+15551234567" (a bare email or phone is accepted too). */
+  identifier: string;
+  password: string;
+  /** The app API key of the brand. */
+  apiKey?: string;
+  /** Stable install id; generated and stored when absent. */
+  installId?: string;
+  /** Use the websocket subscriber for live updates (falls back to polling). */
+  liveUpdates?: boolean;
+}
+
+export interface SeamAccountConfig extends AccountBase {
+  vendor: 'seam';
+  apiKey: string;
+  /** Receive Seam webhooks on a local listener reachable by Seam. */
+  webhook?: { url: string; listenHost?: string; listenPort?: number };
+  /** Seconds between events/list polls. */
+  eventPollSeconds?: number;
+}
+
+export interface UnlocAccountConfig extends AccountBase {
+  vendor: 'unloc';
+  clientId: string;
+  clientSecret: string;
+  /** Lock holders this integrator administers (lockHolder.admin scope). */
+  lockHolderIds: string[];
+  /** Lock holders whose locks this integrator may only duplicate (lockHolder.duplicateLocks scope). */
+  duplicateLockHolderIds?: string[];
+}
+
+export interface SmartphoneKeyAccountConfig extends AccountBase {
+  vendor: 'smartphonekey';
+  /** B2B: an organisation API key (X-API-Key) ... */
+  apiKey?: string;
+  /** ... or B2C: a user JWT (Bearer). One of the two is required. */
+  jwt?: string;
+  /** The user whose owned and accessible locks are listed. */
+  userId: string;
+}
+
+/** Runs every vendor emulator in-process with a few locks each: Lockbridge with no vendor account. */
+export interface SandboxAccountConfig extends AccountBase {
+  vendor: 'sandbox';
+  vendors?: KnownVendor[];
+}
+
+export type AccountConfig =
+  | AugustAccountConfig
+  | SeamAccountConfig
+  | UnlocAccountConfig
+  | SmartphoneKeyAccountConfig
+  | SandboxAccountConfig;
+
+export type VendorAccountConfig = Exclude<AccountConfig, SandboxAccountConfig>;
+
+export interface MqttConfig {
+  enabled?: boolean;
+  /** External broker (mqtt://, mqtts://, ws://). Absent: the embedded broker. */
+  url?: string;
+  username?: string;
+  password?: string;
+  /** Paths to PEM files for TLS to an external broker. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized?: boolean;
+  clientId?: string;
+  baseTopic?: string;
+  /** The embedded aedes broker. */
+  embedded?: {
+    host?: string;
+    port?: number;
+    username?: string;
+    password?: string;
+    tls?: { cert: string; key: string; port?: number };
+  };
+  homeAssistant?: { enabled?: boolean; prefix?: string };
+  /** Publish PIN codes in code lists and responses. Off by default. */
+  publishCodes?: boolean;
+  /** Commands older than this (by their expires_at or sent_at) are refused. */
+  maxCommandAgeSeconds?: number;
+  /** MQTT users allowed to send commands and requests (empty: anyone the broker lets in). */
+  allowedUsers?: string[];
+  /** Per-lock unlock codes, by Lockbridge lock id. */
+  unlockCodes?: Record<string, string>;
+}
+
+export interface LockbridgeConfig {
+  accounts: AccountConfig[];
+  mqtt?: MqttConfig;
+  polling?: { intervalSeconds?: number; maxIntervalSeconds?: number };
+  commands?: { timeoutSeconds?: number; expirySeconds?: number };
+  codes?: { confirmTimeoutSeconds?: number };
+  logLevel?: LogLevel;
+}

@@ -1,0 +1,4 @@
+export * from './server';
+export * from './faults';
+export * from './tokens';
+export * from './sandbox';

@@ -1,0 +1,5 @@
+import type { KnownVendor } from '../core/model';
+import type { SandboxVendor } from './kit/sandbox';
+
+/** Each vendor emulator's sandbox part, by vendor (see kit/sandbox.ts). */
+export const sandboxVendors: Partial<Record<KnownVendor, () => SandboxVendor>> = {};

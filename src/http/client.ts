@@ -1,0 +1,238 @@
+import axios, { type AxiosInstance, type AxiosResponse, type Method, AxiosError } from 'axios';
+import { randomUUID } from 'node:crypto';
+import { LockbridgeError, type ErrorCode } from '../core/errors';
+import { type Logger, silentLogger } from '../core/logger';
+import { Redactor } from '../core/redact';
+import { sleep } from '../core/clock';
+import { RequestBudget } from './budget';
+import {
+  DEFAULT_RETRY,
+  backoffMs,
+  isRetryable,
+  parseRetryAfter,
+  type FailureKind,
+  type RetryPolicy,
+} from './retry';
+
+export interface HttpRequest {
+  method: Method;
+  /** Path relative to the base URL. */
+  url: string;
+  params?: Record<string, string | number | boolean | undefined>;
+  data?: unknown;
+  headers?: Record<string, string>;
+  /**
+   * Whether sending the request twice is harmless. Defaults to true for GET, HEAD, OPTIONS, PUT and
+   * DELETE; a driver sets false for a PUT that unlocks, and true for a POST made safe by a request id.
+   */
+  idempotent?: boolean;
+  timeoutMs?: number;
+  /** Per-request retry count override (0 disables retries). */
+  retries?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  data: T;
+  headers: Record<string, string>;
+  requestId: string;
+}
+
+/** Turns a vendor's error answer into a LockbridgeError; return undefined for the default mapping. */
+export type ErrorMapper = (
+  status: number,
+  body: unknown,
+  request: HttpRequest,
+) => LockbridgeError | undefined;
+
+export interface HttpClientOptions {
+  vendor: string;
+  baseURL: string;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  budget?: RequestBudget;
+  logger?: Logger;
+  /** The account's redactor, which knows its secrets. */
+  redactor?: Redactor;
+  /** Headers sent on every request (auth is usually added per request by the driver). */
+  headers?: Record<string, string>;
+  mapError?: ErrorMapper;
+  /** For tests: deterministic jitter. */
+  random?: () => number;
+}
+
+const DEFAULT_STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'invalid_input',
+  401: 'auth_failed',
+  403: 'forbidden',
+  404: 'not_found',
+  408: 'timeout',
+  409: 'code_conflict',
+  422: 'invalid_input',
+  423: 'lock_busy',
+  429: 'rate_limited',
+  501: 'not_supported',
+  502: 'vendor_unavailable',
+  503: 'vendor_unavailable',
+  504: 'vendor_unavailable',
+};
+
+export function defaultErrorCode(status: number): ErrorCode {
+  return DEFAULT_STATUS_CODES[status] ?? (status >= 500 ? 'vendor_unavailable' : 'vendor_error');
+}
+
+function isIdempotentMethod(method: string): boolean {
+  return ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method.toUpperCase());
+}
+
+/**
+ * The one HTTP layer every vendor client uses: a timeout per request, retry with backoff and jitter
+ * where it is safe, 429 Retry-After honoured account-wide, a request budget, request ids, and errors
+ * that never carry a secret.
+ */
+export class HttpClient {
+  private readonly axios: AxiosInstance;
+  readonly budget?: RequestBudget;
+  private readonly logger: Logger;
+  readonly redactor: Redactor;
+  /** Requests actually sent (after budget), for tests and benchmarks. */
+  sent = 0;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.axios = axios.create({
+      baseURL: options.baseURL,
+      headers: options.headers,
+      // We map every status ourselves.
+      validateStatus: () => true,
+      // Proxies from the environment would send loopback test traffic elsewhere.
+      proxy: false,
+      maxRedirects: 0,
+    });
+    this.budget = options.budget;
+    this.logger = options.logger ?? silentLogger;
+    this.redactor = options.redactor ?? new Redactor();
+  }
+
+  get baseURL(): string {
+    return this.options.baseURL;
+  }
+
+  async request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const requestId = randomUUID();
+    const policy = this.options.retry ?? DEFAULT_RETRY;
+    const retries = req.retries ?? policy.retries;
+    const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
+    const what = `${req.method.toUpperCase()} ${req.url.split('?')[0]}`;
+
+    for (let attempt = 0; ; attempt++) {
+      if (this.budget) await this.budget.take(req.signal);
+      let failure: FailureKind;
+      let mapped: LockbridgeError;
+      const started = Date.now();
+      try {
+        this.sent++;
+        const res: AxiosResponse = await this.axios.request({
+          method: req.method,
+          url: req.url,
+          params: req.params,
+          data: req.data,
+          headers: { 'x-request-id': requestId, ...req.headers },
+          timeout: req.timeoutMs ?? this.options.timeoutMs ?? 15_000,
+          signal: req.signal,
+        });
+        const headers = normalizeHeaders(res.headers);
+        this.logger.debug(
+          `${this.options.vendor} ${what} -> ${res.status} (${Date.now() - started} ms, ${requestId})`,
+        );
+        if (res.status < 400) return { status: res.status, data: res.data as T, headers, requestId };
+        const retryAfterMs = parseRetryAfter(headers['retry-after']);
+        if (res.status === 429)
+          this.budget?.pause(retryAfterMs ?? backoffMs(attempt, policy, undefined, this.options.random));
+        failure = { kind: 'status', status: res.status, retryAfterMs };
+        mapped = this.mapStatus(res.status, res.data, req, requestId, retryAfterMs);
+      } catch (err) {
+        if (req.signal?.aborted)
+          throw new LockbridgeError('timeout', `${this.options.vendor} request aborted`, {
+            vendor: this.options.vendor,
+            requestId,
+          });
+        failure = classifyTransportError(err);
+        mapped = transportError(this.options.vendor, failure, what, requestId, err);
+        this.logger.debug(`${this.options.vendor} ${what} failed: ${failure.kind} (${requestId})`);
+      }
+      if (attempt >= retries || !isRetryable(failure, idempotent)) throw mapped;
+      const retryAfter = failure.kind === 'status' ? failure.retryAfterMs : undefined;
+      const delay = backoffMs(attempt, policy, retryAfter, this.options.random);
+      this.logger.debug(`${this.options.vendor} ${what}: retry ${attempt + 1}/${retries} in ${delay} ms`);
+      await sleep(delay, req.signal);
+    }
+  }
+
+  private mapStatus(
+    status: number,
+    body: unknown,
+    req: HttpRequest,
+    requestId: string,
+    retryAfterMs?: number,
+  ): LockbridgeError {
+    const custom = this.options.mapError?.(status, body, req);
+    if (custom) return custom;
+    const code = defaultErrorCode(status);
+    return new LockbridgeError(
+      code,
+      `${this.options.vendor} answered ${status} to ${req.method.toUpperCase()} ${safePath(req.url)}`,
+      {
+        status,
+        vendor: this.options.vendor,
+        retryAfterMs,
+        requestId,
+        retryable: code === 'rate_limited' || code === 'vendor_unavailable',
+      },
+    );
+  }
+}
+
+/** The path without ids that may be secret-ish (query strings are dropped entirely). */
+function safePath(url: string): string {
+  return url.split('?')[0];
+}
+
+function normalizeHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers && typeof headers === 'object') {
+    for (const [k, v] of Object.entries(headers as Record<string, unknown>)) {
+      if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+    }
+  }
+  return out;
+}
+
+export function classifyTransportError(err: unknown): FailureKind {
+  const code = err instanceof AxiosError ? err.code : (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ECONNREFUSED') return { kind: 'refused' };
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') return { kind: 'timeout' };
+  return { kind: 'reset' };
+}
+
+function transportError(
+  vendor: string,
+  failure: FailureKind,
+  what: string,
+  requestId: string,
+  cause: unknown,
+): LockbridgeError {
+  if (failure.kind === 'timeout') {
+    return new LockbridgeError('timeout', `${vendor} did not answer ${what} in time`, {
+      vendor,
+      requestId,
+      cause,
+    });
+  }
+  return new LockbridgeError('vendor_unavailable', `${vendor} connection failed on ${what}`, {
+    vendor,
+    requestId,
+    retryable: true,
+    cause,
+  });
+}

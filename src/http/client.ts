@@ -4,7 +4,7 @@ import { LockbridgeError, type ErrorCode } from '../core/errors';
 import { type Logger, silentLogger } from '../core/logger';
 import { Redactor } from '../core/redact';
 import { sleep } from '../core/clock';
-import { RequestBudget } from './budget';
+import type { RequestBudget } from './budget';
 import {
   DEFAULT_RETRY,
   backoffMs,

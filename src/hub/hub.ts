@@ -1,0 +1,477 @@
+import { LockbridgeError, toLockbridgeError } from '../core/errors';
+import {
+  EventFanout,
+  type AccountStatus,
+  type LockEvent,
+  type LockEventListener,
+  type Unsubscribe,
+} from '../core/events';
+import type { CodeValidation, GenerateOptions, LockSource } from '../core/lock-source';
+import type {
+  AccessCode,
+  AccessCodeInput,
+  Capability,
+  CodeOperationResult,
+  CodeSetInput,
+  CodeSetResult,
+  CommandRequest,
+  CommandResult,
+  Lock,
+  LockStatus,
+  Share,
+  ShareRequest,
+  ShareResult,
+} from '../core/model';
+import { hasCapability } from '../core/model';
+import type { Logger } from '../core/logger';
+import type { Storage } from '../core/storage';
+import { systemClock, type Clock } from '../core/clock';
+import type { Redactor } from '../core/redact';
+import type { VendorAccountConfig } from '../config/types';
+import type { DriverFactory, DriverPush } from '../vendors/driver';
+import { AccountRuntime } from './account';
+import { LockCache } from './reconcile';
+import { CommandRunner } from './command-runner';
+import type { CodeService, CodeServiceFactory } from './code-service';
+
+export interface LockHubOptions {
+  accounts: VendorAccountConfig[];
+  drivers: Partial<Record<string, DriverFactory>>;
+  storage: Storage;
+  logger: Logger;
+  clock?: Clock;
+  /** Base poll interval (default 60 s); push-capable accounts still poll, as a safety net. */
+  pollIntervalMs?: number;
+  /** Ceiling of the poll backoff when a vendor rate-limits or fails (default 15 min). */
+  maxPollIntervalMs?: number;
+  commandTimeoutMs?: number;
+  /** Default expiry of a command that carries none (default 60 s). */
+  commandExpiryMs?: number;
+  readbackDelaysMs?: number[];
+  codeConfirmTimeoutMs?: number;
+  codeService?: CodeServiceFactory;
+  /** Receives every account secret, e.g. the process-wide redactor of the surface's logger. */
+  secretSink?: Redactor;
+}
+
+const SHARE_CAPABILITY: Record<ShareRequest['kind'], Capability> = {
+  duplicate: 'duplicate',
+  delete_duplicate: 'duplicate',
+  key: 'keys',
+  revoke_key: 'keys',
+  mobile_key: 'mobile_keys',
+  revoke_mobile_key: 'mobile_keys',
+  lock_user: 'lock_users',
+  remove_lock_user: 'lock_users',
+};
+
+/**
+ * The in-process LockSource: accounts -> vendor drivers, discovery of added and removed locks, a state
+ * cache, a scheduler that prefers push and polls with one batched list call per account, a per-lock
+ * command queue with confirmation, and a clean stop that leaves no timer or socket behind.
+ */
+export class LockHub implements LockSource {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly cache = new LockCache();
+  private readonly events: EventFanout<LockEvent>;
+  private readonly accountsById = new Map<string, AccountRuntime>();
+  private readonly commands: CommandRunner;
+  private readonly codePushListeners = new EventFanout<{ lockId: string; code: AccessCode }>();
+  private readonly pushWaiters = new Set<{
+    lockId: string;
+    predicate: (l: Lock) => boolean;
+    resolve: (l: Lock) => void;
+  }>();
+  private codes?: CodeService;
+  private started = false;
+  private stopping = false;
+  private readonly basePollMs: number;
+  private readonly maxPollMs: number;
+  /** Poll cycles and vendor list calls, for tests and benchmarks. */
+  readonly stats = { pollCycles: 0, listCalls: 0 };
+
+  constructor(private readonly options: LockHubOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+    this.basePollMs = options.pollIntervalMs ?? 60_000;
+    this.maxPollMs = options.maxPollIntervalMs ?? 15 * 60_000;
+    this.events = new EventFanout<LockEvent>((err) =>
+      this.logger.error(`A lock event listener failed: ${toLockbridgeError(err).message}`),
+    );
+    for (const config of options.accounts) {
+      const factory = options.drivers[config.vendor];
+      if (!factory)
+        throw new LockbridgeError(
+          'invalid_config',
+          `No driver for vendor "${config.vendor}" (account ${config.id})`,
+        );
+      if (this.accountsById.has(config.id))
+        throw new LockbridgeError('invalid_config', `Account id "${config.id}" is used twice`);
+      this.accountsById.set(
+        config.id,
+        new AccountRuntime(config, factory, {
+          storage: options.storage,
+          logger: this.logger,
+          clock: this.clock,
+          basePollMs: this.basePollMs,
+          secretSink: options.secretSink,
+        }),
+      );
+    }
+    this.commands = new CommandRunner({
+      clock: this.clock,
+      logger: this.logger,
+      timeoutMs: options.commandTimeoutMs ?? 30_000,
+      expiryMs: options.commandExpiryMs ?? 60_000,
+      readbackDelaysMs: options.readbackDelaysMs ?? [500, 1000, 2000, 3000, 5000, 8000, 10_000],
+      getLock: (id) => this.lockOrThrow(id),
+      driverFor: (id) => {
+        const { account, lock } = this.accountOf(id);
+        return {
+          driver: account.driver,
+          vendorLockId: lock.vendorLockId,
+          ready: account.state === 'connected',
+        };
+      },
+      applyStatus: (id, patch) => this.applyStatus(id, patch),
+      waitForPush: (id, predicate, signal) => this.waitForPush(id, predicate, signal),
+    });
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------------
+
+  /** Starts every account. Resolves once each has connected or failed; a failed account retries alone. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.options.codeService) {
+      this.codes = this.options.codeService({
+        getLock: (id) => this.lockOrThrow(id),
+        driverFor: (id) => {
+          const { account, lock } = this.accountOf(id);
+          return { driver: account.driver, vendorLockId: lock.vendorLockId };
+        },
+        subscribeCodePush: (listener) => this.codePushListeners.subscribe((e) => listener(e.lockId, e.code)),
+        storage: this.options.storage,
+        clock: this.clock,
+        logger: this.logger.child('codes'),
+        emit: (event) => this.events.emit(event),
+        confirmTimeoutMs: this.options.codeConfirmTimeoutMs ?? 60_000,
+      });
+    }
+    await Promise.all([...this.accountsById.values()].map((a) => this.startAccount(a)));
+    if (this.codes) await this.codes.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.commands.close();
+    for (const account of this.accountsById.values()) {
+      account.clearTimers();
+      account.unsubscribePush?.();
+      account.state = 'stopped';
+    }
+    for (const waiter of this.pushWaiters) this.pushWaiters.delete(waiter);
+    if (this.codes) await this.codes.stop();
+    await Promise.all(
+      [...this.accountsById.values()].map((a) =>
+        a.driver
+          .stop()
+          .catch((err) => this.logger.warn(`Stopping ${a.id} failed: ${toLockbridgeError(err).message}`)),
+      ),
+    );
+    this.events.clear();
+  }
+
+  private async startAccount(account: AccountRuntime): Promise<void> {
+    if (this.stopping) return;
+    account.state = 'connecting';
+    this.emitAccount(account);
+    try {
+      await account.driver.start();
+      account.unsubscribePush?.();
+      account.unsubscribePush = account.driver.onPush?.((push) => this.onPush(account, push));
+      account.state = 'connected';
+      account.error = undefined;
+      account.failures = 0;
+      await this.poll(account);
+      this.logger.info(
+        `${account.config.vendor} account "${account.id}" connected: ${account.lockCount} lock(s)`,
+      );
+    } catch (err) {
+      const e = account.setError(err);
+      this.emitAccount(account);
+      if (e.code === 'two_factor_required') {
+        this.logger.warn(`${account.config.vendor} account "${account.id}" needs a two-factor code`);
+        return; // waits for submitTwoFactorCode
+      }
+      account.failures++;
+      const delay = Math.min(this.maxPollMs, 5000 * 2 ** Math.min(account.failures - 1, 8));
+      this.logger.error(
+        `${account.config.vendor} account "${account.id}" failed to start (${e.code}): ${e.message}; retrying in ${Math.round(delay / 1000)} s`,
+      );
+      if (!this.stopping) account.retryTimer = setTimeout(() => void this.startAccount(account), delay);
+    }
+  }
+
+  private emitAccount(account: AccountRuntime): void {
+    this.events.emit({ type: 'account', status: account.status() });
+  }
+
+  // ---- polling and push ----------------------------------------------------------------------------
+
+  /** One poll cycle of one account: one batched list call, then reconcile. */
+  async poll(account: AccountRuntime): Promise<void> {
+    if (account.pollTimer) clearTimeout(account.pollTimer);
+    account.pollTimer = undefined;
+    this.stats.pollCycles++;
+    try {
+      this.stats.listCalls++;
+      const listed = await account.driver.listLocks();
+      if (this.stopping) return;
+      const events = this.cache.reconcile(account.id, account.config.vendor, listed, this.clock.now(), (id) =>
+        this.logger.warn(`Lock ${id} is reachable through several accounts; "${account.id}" ignores it`),
+      );
+      account.lockCount = this.cache.ofAccount(account.id).length;
+      const wasError = account.state !== 'connected';
+      account.state = 'connected';
+      account.error = undefined;
+      account.pollIntervalMs = Math.max(this.baseIntervalOf(account), account.pollIntervalMs / 2);
+      for (const e of events) this.emit(e);
+      if (wasError || events.some((e) => e.type !== 'state')) this.emitAccount(account);
+    } catch (err) {
+      const e = toLockbridgeError(err, 'vendor_error');
+      if (e.code === 'rate_limited') {
+        account.pollIntervalMs = Math.min(
+          this.maxPollMs,
+          Math.max(account.pollIntervalMs * 2, e.retryAfterMs ?? 0),
+        );
+        this.logger.warn(
+          `${account.id}: rate limited; polling every ${Math.round(account.pollIntervalMs / 1000)} s`,
+        );
+      } else {
+        account.pollIntervalMs = Math.min(this.maxPollMs, account.pollIntervalMs * 2);
+        account.setError(e);
+        this.logger.warn(`${account.id}: poll failed (${e.code}): ${e.message}`);
+        for (const ev of this.cache.markAccountOffline(account.id, this.clock.now())) this.emit(ev);
+        this.emitAccount(account);
+        if (e.code === 'auth_failed' || e.code === 'two_factor_required') {
+          // The session is gone: log in again rather than polling with a dead token.
+          if (e.code === 'auth_failed' && !this.stopping)
+            account.retryTimer = setTimeout(() => void this.startAccount(account), 5000);
+          return;
+        }
+      }
+    }
+    this.schedulePoll(account);
+  }
+
+  private baseIntervalOf(account: AccountRuntime): number {
+    return (account.config.pollIntervalSeconds ?? 0) * 1000 || this.basePollMs;
+  }
+
+  private schedulePoll(account: AccountRuntime): void {
+    if (this.stopping) return;
+    if (account.pollTimer) clearTimeout(account.pollTimer);
+    account.pollTimer = setTimeout(() => void this.poll(account), account.pollIntervalMs);
+  }
+
+  /** Polls every account now (the CLI's refresh, tests, benchmarks). */
+  async refresh(): Promise<void> {
+    await Promise.all(
+      [...this.accountsById.values()]
+        .filter((a) => a.state === 'connected' || a.state === 'error')
+        .map((a) => this.poll(a)),
+    );
+  }
+
+  private onPush(account: AccountRuntime, push: DriverPush): void {
+    if (this.stopping) return;
+    if (push.type === 'locks_changed') {
+      void this.poll(account);
+      return;
+    }
+    const id = this.idOf(account, push.vendorLockId);
+    if (!id) return;
+    if (push.type === 'status') this.applyStatus(id, push.status);
+    else if (push.type === 'activity') {
+      this.applyStatus(id, { lastAction: push.action });
+      this.emit({ type: 'activity', lockId: id, action: push.action });
+    } else if (push.type === 'code') {
+      this.codePushListeners.emit({ lockId: id, code: { ...push.code, lockId: id } });
+    }
+  }
+
+  private idOf(account: AccountRuntime, vendorLockId: string): string | undefined {
+    return this.cache.ofAccount(account.id).find((l) => l.vendorLockId === vendorLockId)?.id;
+  }
+
+  private applyStatus(id: string, patch: Partial<LockStatus>): Lock {
+    const event = this.cache.update(id, patch, this.clock.now());
+    if (event) this.emit(event);
+    return this.lockOrThrow(id);
+  }
+
+  private emit(event: LockEvent): void {
+    this.events.emit(event);
+    if (event.type === 'state') {
+      for (const waiter of [...this.pushWaiters]) {
+        if (waiter.lockId === event.lock.id && waiter.predicate(event.lock)) {
+          this.pushWaiters.delete(waiter);
+          waiter.resolve(event.lock);
+        }
+      }
+    }
+  }
+
+  private waitForPush(
+    lockId: string,
+    predicate: (lock: Lock) => boolean,
+    signal: AbortSignal,
+  ): Promise<Lock> {
+    return new Promise((resolve, reject) => {
+      const waiter = { lockId, predicate, resolve };
+      this.pushWaiters.add(waiter);
+      signal.addEventListener(
+        'abort',
+        () => {
+          this.pushWaiters.delete(waiter);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  // ---- LockSource ----------------------------------------------------------------------------------
+
+  accounts(): AccountStatus[] {
+    return [...this.accountsById.values()].map((a) => a.status());
+  }
+
+  private account(id: string): AccountRuntime {
+    const account = this.accountsById.get(id);
+    if (!account) throw new LockbridgeError('not_found', `Unknown account "${id}"`);
+    return account;
+  }
+
+  async requestTwoFactorCode(accountId: string): Promise<void> {
+    const account = this.account(accountId);
+    if (!account.driver.requestTwoFactorCode)
+      throw new LockbridgeError('not_supported', `${account.config.vendor} has no two-factor login`);
+    await account.driver.requestTwoFactorCode();
+  }
+
+  async submitTwoFactorCode(accountId: string, code: string): Promise<void> {
+    const account = this.account(accountId);
+    if (!account.driver.submitTwoFactorCode)
+      throw new LockbridgeError('not_supported', `${account.config.vendor} has no two-factor login`);
+    if (typeof code !== 'string' || !/^\d{4,8}$/.test(code.trim()))
+      throw new LockbridgeError('invalid_input', 'The two-factor code must be 4 to 8 digits');
+    await account.driver.submitTwoFactorCode(code.trim());
+    account.clearTimers();
+    await this.startAccount(account);
+    if (account.state !== 'connected')
+      throw account.error ?? new LockbridgeError('auth_failed', 'Login did not complete');
+  }
+
+  async listLocks(): Promise<Lock[]> {
+    return this.cache.all();
+  }
+
+  async getLock(lockId: string): Promise<Lock> {
+    return this.lockOrThrow(lockId);
+  }
+
+  private lockOrThrow(lockId: unknown): Lock {
+    const lock = typeof lockId === 'string' ? this.cache.get(lockId) : undefined;
+    if (!lock) throw new LockbridgeError('not_found', `Unknown lock "${String(lockId).slice(0, 80)}"`);
+    return lock;
+  }
+
+  private accountOf(lockId: string): { account: AccountRuntime; lock: Lock } {
+    const lock = this.lockOrThrow(lockId);
+    return { account: this.account(lock.account), lock };
+  }
+
+  command(request: CommandRequest): Promise<CommandResult> {
+    if (this.stopping)
+      return Promise.reject(new LockbridgeError('shutting_down', 'Lockbridge is shutting down'));
+    return this.commands.run(request);
+  }
+
+  private codeService(lockId?: string): CodeService {
+    if (lockId !== undefined) {
+      const lock = this.lockOrThrow(lockId);
+      if (!hasCapability(lock, 'access_codes')) {
+        throw new LockbridgeError('not_supported', `${lock.name} does not manage access codes`, { lockId });
+      }
+    }
+    if (!this.codes) throw new LockbridgeError('not_supported', 'Access codes are not enabled in this hub');
+    return this.codes;
+  }
+
+  async listCodes(lockId: string): Promise<AccessCode[]> {
+    return this.codeService(lockId).list(lockId);
+  }
+  async createCode(lockId: string, input: AccessCodeInput): Promise<CodeOperationResult> {
+    return this.codeService(lockId).create(lockId, input);
+  }
+  async updateCode(
+    lockId: string,
+    codeId: string,
+    input: Partial<AccessCodeInput>,
+  ): Promise<CodeOperationResult> {
+    return this.codeService(lockId).update(lockId, codeId, input);
+  }
+  async deleteCode(lockId: string, codeId: string): Promise<CodeOperationResult> {
+    return this.codeService(lockId).delete(lockId, codeId);
+  }
+  async generateCode(lockId: string, options?: GenerateOptions): Promise<string> {
+    return this.codeService(lockId).generate(lockId, options);
+  }
+  async validateCode(lockId: string, input: AccessCodeInput): Promise<CodeValidation> {
+    return this.codeService(lockId).validate(lockId, input);
+  }
+  async createCodeSet(input: CodeSetInput): Promise<CodeSetResult> {
+    return this.codeService().createSet(input);
+  }
+
+  async share(request: ShareRequest): Promise<ShareResult> {
+    if (!request || typeof request !== 'object' || !(request.kind in SHARE_CAPABILITY)) {
+      throw new LockbridgeError(
+        'invalid_input',
+        `Unknown share kind; use one of ${Object.keys(SHARE_CAPABILITY).join(', ')}`,
+      );
+    }
+    const { account, lock } = this.accountOf(request.lockId);
+    const needed = SHARE_CAPABILITY[request.kind];
+    if (!hasCapability(lock, needed) || !account.driver.shares) {
+      throw new LockbridgeError(
+        'not_supported',
+        `${lock.name} does not support ${request.kind.replace(/_/g, ' ')}`,
+        {
+          lockId: lock.id,
+          vendor: lock.vendor,
+        },
+      );
+    }
+    const result = await account.driver.shares.share(lock.vendorLockId, request);
+    if (request.kind === 'duplicate' || request.kind === 'delete_duplicate') void this.poll(account);
+    return { ...result, lockId: lock.id };
+  }
+
+  async listShares(lockId: string): Promise<Share[]> {
+    const { account, lock } = this.accountOf(lockId);
+    if (!account.driver.shares)
+      throw new LockbridgeError('not_supported', `${lock.name} has nothing to share`, { lockId });
+    const shares = await account.driver.shares.list(lock.vendorLockId);
+    return shares.map((s) => ({ ...s, lockId: lock.id }));
+  }
+
+  subscribe(listener: LockEventListener): Unsubscribe {
+    return this.events.subscribe(listener);
+  }
+}

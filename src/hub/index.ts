@@ -1,0 +1,3 @@
+export * from './hub';
+export * from './code-service';
+export * from './command-queue';

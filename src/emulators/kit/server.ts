@@ -22,6 +22,9 @@ export interface EmuResponse {
 
 export type EmuHandler = (req: EmuRequest) => EmuResponse | Promise<EmuResponse>;
 
+/** A long-lived response (server-sent events, chunked streams) that the handler writes itself. */
+export type EmuStreamHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 /** Thrown by handlers; the server renders it in the vendor's own error shape. */
 export class EmulatorHttpError extends Error {
   constructor(
@@ -68,6 +71,7 @@ export class EmulatorServer {
   readonly faults = new FaultInjector();
   readonly requests: RecordedRequest[] = [];
   private readonly routes: Route[] = [];
+  private readonly streams = new Map<string, EmuStreamHandler>();
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private baseUrl?: string;
@@ -80,6 +84,12 @@ export class EmulatorServer {
 
   route(method: string, pattern: string, handler: EmuHandler): this {
     this.routes.push({ method: method.toUpperCase(), segments: pattern.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /** Registers a streaming route (exact path, no params); the handler owns the response. */
+  stream(method: string, path: string, handler: EmuStreamHandler): this {
+    this.streams.set(`${method.toUpperCase()} ${path}`, handler);
     return this;
   }
 
@@ -127,6 +137,10 @@ export class EmulatorServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      const stream = this.streams.get(
+        `${(req.method ?? 'GET').toUpperCase()} ${(req.url ?? '/').split('?')[0]}`,
+      );
+      if (stream) return stream(req, res);
       const rawBody = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://emulator');
       const headers: Record<string, string> = {};

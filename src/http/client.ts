@@ -58,6 +58,12 @@ export interface HttpClientOptions {
   /** Headers sent on every request (auth is usually added per request by the driver). */
   headers?: Record<string, string>;
   mapError?: ErrorMapper;
+  /**
+   * The longest a retry may wait (default 10 s). When a vendor asks for more (a long Retry-After), the
+   * request fails at once with rate_limited and its retryAfterMs, so the caller backs off instead of
+   * holding the request open.
+   */
+  maxRetryWaitMs?: number;
   /** For tests: deterministic jitter. */
   random?: () => number;
 }
@@ -164,6 +170,7 @@ export class HttpClient {
       if (attempt >= retries || !isRetryable(failure, idempotent)) throw mapped;
       const retryAfter = failure.kind === 'status' ? failure.retryAfterMs : undefined;
       const delay = backoffMs(attempt, policy, retryAfter, this.options.random);
+      if (delay > (this.options.maxRetryWaitMs ?? 10_000)) throw mapped;
       this.logger.debug(`${this.options.vendor} ${what}: retry ${attempt + 1}/${retries} in ${delay} ms`);
       await sleep(delay, req.signal);
     }

@@ -137,7 +137,8 @@ export class CommandRunner {
     } catch (err) {
       const error = toLockbridgeError(controller.signal.aborted ? (controller.signal.reason ?? err) : err);
       // Never leave a transitional state behind: read back the truth, or fall back to what we knew.
-      if (transitional) await this.restore(request.lockId, driver, vendorLockId, before, error);
+      if (transitional && error.code !== 'shutting_down')
+        await this.restore(request.lockId, driver, vendorLockId, before, error);
       throw error.lockId
         ? error
         : new LockbridgeError(error.code, error.message, { ...error, lockId: request.lockId });

@@ -78,6 +78,16 @@ export const accountSchemas = {
       clientSecret: { type: 'string', minLength: 1 },
       lockHolderIds: { type: 'array', items: { type: 'string', minLength: 1 } },
       duplicateLockHolderIds: { type: 'array', items: { type: 'string', minLength: 1 } },
+      keyEvents: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          webhookUrl: { type: 'string', pattern: '^https?://' },
+          listenHost: { type: 'string', minLength: 1 },
+          listenPort: { type: 'integer', minimum: 0, maximum: 65535 },
+          path: { type: 'string', pattern: '^/' },
+        },
+      },
     },
   },
   smartphonekey: {

@@ -49,6 +49,11 @@ export interface UnlocAccountConfig extends AccountBase {
   lockHolderIds: string[];
   /** Lock holders whose locks this integrator may only duplicate (lockHolder.duplicateLocks scope). */
   duplicateLockHolderIds?: string[];
+  /**
+   * Receive Unloc key events (someone opened with a key) on a local listener that Unloc can reach.
+   * webhookUrl is what Unloc is told; absent, it is http://listenHost:port/path of the listener.
+   */
+  keyEvents?: { webhookUrl?: string; listenHost?: string; listenPort?: number; path?: string };
 }
 
 export interface SmartphoneKeyAccountConfig extends AccountBase {

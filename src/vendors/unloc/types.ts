@@ -1,0 +1,105 @@
+/** Unloc Integrator API v1 payloads, as the vendor sends them (see vendor-apis.md section 3). */
+
+export interface UnlocTokenResponse {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+  scope: string[];
+  lock_holder_ids: string[];
+}
+
+export interface UnlocLockHolder {
+  id: string;
+  name: string;
+  countryIso: string;
+  organizationId: string;
+  organizationIdSuffix?: string;
+}
+
+export interface UnlocLockHolderInput {
+  name: string;
+  countryIso: string;
+  organizationId: string;
+  organizationIdSuffix?: string;
+  createVendorAccount?: boolean;
+}
+
+export interface UnlocAddress {
+  street?: string;
+  postalCode?: string;
+  city?: string;
+  countryIso?: string;
+  floor?: string;
+  visitorInstructions?: string;
+}
+
+export interface UnlocLock {
+  id: string;
+  name: string;
+  vendor: string;
+  imageUrl?: string | null;
+  auth?: Record<string, unknown>;
+  address?: UnlocAddress;
+  canCreateKeysCount?: number;
+  keysCreatedCount?: number;
+  battery?: number | null;
+  timezone?: string;
+  /** [INF] Set on a duplicate: the lock it was duplicated from. */
+  duplicatedFromLockId?: string;
+  /** [INF] Set on a duplicate owned by a user (E.164 phone). */
+  ownerUserId?: string;
+}
+
+export type UnlocKeyState = 'creating' | 'active' | (string & { readonly __state?: never });
+
+export interface UnlocKey {
+  id: string;
+  toUser: { id: string; name?: string; imageUrl?: string | null };
+  lockId: string;
+  start: string | null;
+  end: string | null;
+  created: string;
+  state: UnlocKeyState;
+  recurrence?: string | null;
+  durationMinutes?: number | null;
+}
+
+export interface UnlocKeyInput {
+  /** E.164 phone number. */
+  userId: string;
+  start: string | null;
+  end: string | null;
+  /** [INF] RFC 5545 RRULE text, e.g. FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=8;BYMINUTE=0. */
+  recurrence?: string;
+  durationMinutes?: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface UnlocRole {
+  userId: string;
+  lockId: string;
+  canShare: boolean;
+  created: string;
+  createdKeys: number;
+}
+
+/** What Unloc POSTs to a key-event webhook. */
+export interface UnlocKeyEvent {
+  id: string;
+  action: 'unlocked' | (string & { readonly __action?: never });
+  created: string;
+  keyId: string;
+  lockId: string;
+  lockName: string;
+  userId: string;
+  userName: string;
+}
+
+/** [INF] Duplicate request: one of the two targets. */
+export type UnlocDuplicateInput = { duplicatedLockHolderId: string } | { duplicateUserId: string };
+
+/** [INF] Unloc error body. */
+export interface UnlocErrorBody {
+  error: string;
+  errorDescription?: string;
+}

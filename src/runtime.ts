@@ -15,6 +15,7 @@ import { vendorDrivers } from './vendors/registry';
 import { sandboxVendors } from './emulators/sandbox';
 import type { SandboxVendor } from './emulators/kit/sandbox';
 import type { DriverFactory } from './vendors/driver';
+import { createCodeService } from './pins';
 
 export interface RuntimeOptions {
   storage: Storage;
@@ -115,7 +116,7 @@ function isVendorAccount(a: AccountConfig): a is VendorAccountConfig {
   return a.vendor !== 'sandbox';
 }
 
-/** The access-code engine, wired here once src/pins exists. */
-function defaultCodeService(): CodeServiceFactory | undefined {
-  return undefined;
+/** The access-code engine (src/pins): rules, generation, confirmation and the durable journal. */
+function defaultCodeService(): CodeServiceFactory {
+  return (deps) => createCodeService(deps);
 }

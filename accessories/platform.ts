@@ -1,0 +1,217 @@
+import { join } from 'node:path';
+import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
+import { toLockbridgeError } from '../src/core/errors';
+import type { LockEvent, Unsubscribe } from '../src/core/events';
+import type { LockSource } from '../src/core/lock-source';
+import { RedactingLogger, type Logger } from '../src/core/logger';
+import type { Lock } from '../src/core/model';
+import { globalRedactor } from '../src/core/redact';
+import { FileStorage } from '../src/core/storage';
+import type { HAP, LockAccessoryContext } from './hap-types';
+import { homebridgeLogSink } from './log-sink';
+import { LockAccessory } from './lock-accessory';
+import { startLockSource, type StartedSource } from './lock-source-factory';
+import { parsePlatformConfig, type PlatformSettings } from './platform-config';
+import { PLATFORM_NAME, PLUGIN_NAME, STORAGE_FOLDER } from './settings';
+import { hapNameOf } from './state-mapping';
+import { TwoFactorRelay } from './two-factor/relay';
+
+/** For tests: another way to start the source (the platform is otherwise constructed by Homebridge). */
+export type SourceStarter = typeof startLockSource;
+
+/** The UUID of a lock's accessory: stable across restarts, from the vendor and the vendor's lock id. */
+export function accessoryUuid(hap: HAP, lock: Pick<Lock, 'vendor' | 'vendorLockId'>): string {
+  return hap.uuid.generate(`lockbridge:${lock.vendor}:${lock.vendorLockId}`);
+}
+
+/**
+ * The Homebridge dynamic platform. It only wires things: config -> LockSource, discovery -> accessories,
+ * events -> accessories. Mapping to HAP lives in LockAccessory and the service classes.
+ */
+export class LockbridgePlatform implements DynamicPlatformPlugin {
+  private readonly log: Logger;
+  private readonly hap: HAP;
+  private readonly settings: PlatformSettings;
+  private readonly accessories = new Map<string, LockAccessory>();
+  private started?: StartedSource;
+  private unsubscribe?: Unsubscribe;
+  private relay?: TwoFactorRelay;
+  private shuttingDown = false;
+
+  constructor(
+    log: Logging,
+    config: PlatformConfig,
+    private readonly api: API,
+    private readonly startSource: SourceStarter = startLockSource,
+  ) {
+    this.hap = api.hap;
+    this.log = new RedactingLogger(homebridgeLogSink(log), { redactor: globalRedactor });
+    this.settings = parsePlatformConfig(config);
+    if (this.settings.kind === 'unconfigured') {
+      this.log.warn('Lockbridge is not configured: add an account in the plugin settings. Nothing started.');
+      return;
+    }
+    if (this.settings.kind === 'invalid') {
+      this.log.error(`Lockbridge did not start: ${this.settings.error.message}`);
+      return;
+    }
+    api.on('didFinishLaunching', () => {
+      this.launch().catch((err) =>
+        this.log.error(`Lockbridge failed to start: ${toLockbridgeError(err).message}`),
+      );
+    });
+    api.on('shutdown', () => {
+      this.shutdown().catch((err) => this.log.warn(`Stopping Lockbridge: ${toLockbridgeError(err).message}`));
+    });
+  }
+
+  /** Homebridge hands over every cached accessory before didFinishLaunching. */
+  configureAccessory(accessory: PlatformAccessory): void {
+    try {
+      const cached = accessory as PlatformAccessory<LockAccessoryContext>;
+      this.accessories.set(accessory.UUID, this.lockAccessory(cached));
+    } catch (err) {
+      this.log.error(`Could not restore ${accessory.displayName}: ${toLockbridgeError(err).message}`);
+    }
+  }
+
+  private lockAccessory(accessory: PlatformAccessory<LockAccessoryContext>): LockAccessory {
+    return new LockAccessory(accessory, {
+      hap: this.hap,
+      log: this.log,
+      source: () => this.started?.source,
+      accountDown: (account) => this.accountDown(account),
+    });
+  }
+
+  private accountDown(account: string): boolean {
+    const status = this.started?.source.accounts().find((a) => a.account === account);
+    // MQTT sources may not list accounts; then the lock's own `online` decides.
+    return status !== undefined && status.state !== 'connected';
+  }
+
+  private async launch(): Promise<void> {
+    if (this.settings.kind !== 'accounts' && this.settings.kind !== 'mqtt') return;
+    const storage = new FileStorage(join(this.api.user.storagePath(), STORAGE_FOLDER));
+    const started = await this.startSource(this.settings, {
+      storage,
+      logger: this.log,
+      secretSink: globalRedactor,
+    });
+    if (this.shuttingDown) {
+      await started.stop();
+      return;
+    }
+    this.started = started;
+    for (const s of started.sandbox) {
+      this.log.info(
+        `Sandbox: ${s.vendor} emulator at ${s.url} (fault injection: POST ${s.url}/_emulator/faults)`,
+      );
+    }
+    const source = started.source;
+    this.unsubscribe = source.subscribe((event) => this.onEvent(event));
+    this.relay = new TwoFactorRelay(storage, source, this.log);
+    this.relay.sync();
+    const locks = await source.listLocks();
+    this.sync(locks, source);
+    const accounts = source.accounts();
+    this.log.info(
+      `Lockbridge is running: ${locks.length} lock(s) from ${accounts.length} account(s) in Apple Home`,
+    );
+  }
+
+  /** Adds what is new, updates what is known, and unregisters locks that are gone. */
+  private sync(locks: Lock[], source: LockSource): void {
+    const seen = new Set<string>();
+    for (const lock of locks) seen.add(this.upsert(lock));
+    const accounts = new Map(source.accounts().map((a) => [a.account, a.state]));
+    const stale: LockAccessory[] = [];
+    for (const [uuid, accessory] of this.accessories) {
+      if (seen.has(uuid)) continue;
+      const account = accessory.context?.account;
+      const state = account ? accounts.get(account) : undefined;
+      // Gone for sure: its account is no longer configured, or it is connected and did not list it.
+      // Accounts that are down keep their accessories ("No Response") so rooms and scenes survive.
+      if (accounts.size > 0 && (state === undefined || state === 'connected')) stale.push(accessory);
+    }
+    this.remove(stale);
+  }
+
+  private upsert(lock: Lock): string {
+    const uuid = accessoryUuid(this.hap, lock);
+    let accessory = this.accessories.get(uuid);
+    if (!accessory) {
+      const platformAccessory = new this.api.platformAccessory<LockAccessoryContext>(
+        hapNameOf(lock.name),
+        uuid,
+        this.hap.Categories.DOOR_LOCK,
+      );
+      platformAccessory.context = {
+        lockId: lock.id,
+        vendor: lock.vendor,
+        vendorLockId: lock.vendorLockId,
+        account: lock.account,
+      };
+      accessory = this.lockAccessory(platformAccessory);
+      accessory.update(lock);
+      this.accessories.set(uuid, accessory);
+      this.api.registerPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [platformAccessory]);
+      this.log.info(`Added ${lock.name} (${lock.vendor})`);
+    } else {
+      accessory.update(lock);
+      this.api.updatePlatformAccessories([accessory.accessory]);
+    }
+    return uuid;
+  }
+
+  private remove(accessories: LockAccessory[]): void {
+    if (accessories.length === 0) return;
+    for (const a of accessories) {
+      this.accessories.delete(a.accessory.UUID);
+      this.log.info(`Removed ${a.accessory.displayName}: the lock is gone from its account`);
+    }
+    this.api.unregisterPlatformAccessories(
+      PLUGIN_NAME,
+      PLATFORM_NAME,
+      accessories.map((a) => a.accessory),
+    );
+  }
+
+  private onEvent(event: LockEvent): void {
+    try {
+      switch (event.type) {
+        case 'lock_added':
+          this.upsert(event.lock);
+          break;
+        case 'lock_removed': {
+          const accessory = this.accessories.get(accessoryUuid(this.hap, event.lock));
+          if (accessory) this.remove([accessory]);
+          break;
+        }
+        case 'state':
+          this.accessories.get(accessoryUuid(this.hap, event.lock))?.update(event.lock);
+          break;
+        case 'account':
+          for (const accessory of this.accessories.values()) {
+            if (accessory.context?.account === event.status.account) accessory.refresh();
+          }
+          this.relay?.sync();
+          break;
+        default:
+          break;
+      }
+    } catch (err) {
+      this.log.error(`Handling a ${event.type} event failed: ${toLockbridgeError(err).message}`);
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.relay?.stop();
+    const started = this.started;
+    this.started = undefined;
+    if (started) await started.stop();
+  }
+}

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { toLockbridgeError } from '../core/errors';
+import type { LockSource } from '../core/lock-source';
+import type { Logger } from '../core/logger';
+import { systemClock, type Clock } from '../core/clock';
+import type { MqttConfig } from '../config/types';
+import { BrokerAcl } from './broker-acl';
+import { CommandGuard } from './command-guard';
+import { MqttConnection } from './connection';
+import { EmbeddedBroker } from './embedded-broker';
+import { AccountsExtension } from './extensions/accounts';
+import { AvailabilityExtension } from './extensions/availability';
+import { BridgeStateExtension, OFFLINE } from './extensions/bridge-state';
+import type { BridgeContext, Extension } from './extensions/extension';
+import { HomeAssistantExtension } from './extensions/home-assistant';
+import { LockEventsExtension } from './extensions/lock-events';
+import { LocksListExtension } from './extensions/locks-list';
+import { RequestsExtension } from './extensions/requests';
+import { SetCommandsExtension } from './extensions/set-commands';
+import { StatePublisherExtension } from './extensions/state-publisher';
+import { InFlightLimiter } from './limiter';
+import { operations } from './operations';
+import { Responder } from './responder';
+import { DEFAULT_EMBEDDED_PORT, resolveSettings } from './settings';
+import { Topics, cleanId } from './topics';
+
+export interface MqttBridge {
+  /** The mqtt:// URL clients should use (the embedded broker's, or the configured one). */
+  brokerUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface MqttBridgeOptions {
+  source: LockSource;
+  config: MqttConfig;
+  logger: Logger;
+  /** Lockbridge's version, for Home Assistant's device and origin info. */
+  version?: string;
+  /** Unlock codes by account id (the accounts' `unlockCode`), besides mqtt.unlockCodes by lock. */
+  accountUnlockCodes?: Record<string, string>;
+  clock?: Clock;
+  /** How long the first connection may take (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Requests running at once before new ones are answered with rate_limited (default 64). */
+  maxInFlight?: number;
+}
+
+/** How long stop() waits for requests in flight to be answered. */
+const STOP_GRACE_MS = 2000;
+
+/**
+ * Publishes every lock of a LockSource on MQTT and takes commands and requests from it. The composition
+ * root of src/mqtt: the broker (embedded aedes unless a URL is configured), one connection, and one
+ * extension per feature, each given its collaborators.
+ */
+export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttBridge> {
+  const { config, source } = options;
+  const logger = options.logger;
+  const settings = resolveSettings(config, options.accountUnlockCodes);
+  const topics = new Topics(settings.baseTopic);
+  const clock = options.clock ?? systemClock;
+
+  let broker: EmbeddedBroker | undefined;
+  const bridgeLogin = {
+    username: `lockbridge-${randomBytes(6).toString('hex')}`,
+    password: randomBytes(24).toString('hex'),
+  };
+  if (!config.url) {
+    const embedded = config.embedded ?? {};
+    const login =
+      embedded.username && embedded.password
+        ? { username: embedded.username, password: embedded.password }
+        : undefined;
+    const acl = new BrokerAcl({
+      topics,
+      discoveryPrefix: settings.homeAssistant.prefix,
+      discoveryNode: cleanId(settings.baseTopic),
+      login,
+      bridgeLogin,
+      allowedUsers: settings.allowedUsers,
+    });
+    broker = await EmbeddedBroker.start({
+      host: embedded.host,
+      port: embedded.port ?? DEFAULT_EMBEDDED_PORT,
+      hasLogin: login !== undefined,
+      tls: embedded.tls,
+      acl,
+      logger: logger.child('broker'),
+    });
+    logger.info(
+      `Embedded MQTT broker listening on ${broker.url}${broker.tlsUrl ? ` and ${broker.tlsUrl}` : ''}`,
+    );
+  }
+  const brokerUrl = config.url ?? broker!.url;
+
+  let connection: MqttConnection;
+  try {
+    connection = await MqttConnection.connect({
+      url: brokerUrl,
+      username: broker ? bridgeLogin.username : config.username,
+      password: broker ? bridgeLogin.password : config.password,
+      clientId: config.clientId ?? `lockbridge_${randomBytes(4).toString('hex')}`,
+      ca: broker ? undefined : config.ca,
+      cert: broker ? undefined : config.cert,
+      key: broker ? undefined : config.key,
+      rejectUnauthorized: config.rejectUnauthorized,
+      protocolVersion: broker ? 4 : 'auto',
+      will: { topic: topics.bridgeState, payload: OFFLINE },
+      logger: logger.child('mqtt'),
+      connectTimeoutMs: options.connectTimeoutMs,
+    });
+  } catch (err) {
+    await broker?.stop();
+    throw toLockbridgeError(err, 'vendor_unavailable');
+  }
+
+  const responder = new Responder(connection, topics, settings);
+  const ctx: BridgeContext = {
+    source,
+    connection,
+    topics,
+    settings,
+    responder,
+    logger,
+    clock,
+    version: options.version ?? '0.0.0',
+  };
+  const guard = new CommandGuard(settings, clock);
+  const limiter = new InFlightLimiter(options.maxInFlight ?? 64);
+  // Order matters: a lock's state is out before the list names it, so a client reading the list finds it.
+  const extensions: Extension[] = [
+    new BridgeStateExtension(ctx),
+    new AccountsExtension(ctx),
+    new StatePublisherExtension(ctx),
+    new AvailabilityExtension(ctx),
+    new LocksListExtension(ctx),
+    new LockEventsExtension(ctx),
+    new HomeAssistantExtension(ctx),
+    new SetCommandsExtension(ctx, guard, limiter),
+    new RequestsExtension(ctx, operations, guard, limiter),
+  ];
+
+  const unsubscribe = source.subscribe((event) => {
+    for (const extension of extensions) {
+      try {
+        extension.onLockEvent(event);
+      } catch (err) {
+        logger.error(`MQTT bridge failed on a ${event.type} event: ${toLockbridgeError(err).message}`);
+      }
+    }
+  });
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    unsubscribe();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      limiter.whenIdle(),
+      new Promise<void>((r) => (timer = setTimeout(r, STOP_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    for (const extension of [...extensions].reverse()) {
+      await extension
+        .stop()
+        .catch((err) => logger.warn(`Stopping an MQTT extension failed: ${toLockbridgeError(err).message}`));
+    }
+    await connection.close();
+    await broker?.stop();
+  };
+
+  try {
+    for (const extension of extensions) await extension.start();
+  } catch (err) {
+    await stop();
+    throw toLockbridgeError(err);
+  }
+  logger.info(`MQTT bridge online on ${brokerUrl} under ${settings.baseTopic}/`);
+  return { brokerUrl, stop };
+}

@@ -1,0 +1,51 @@
+import type { LockSource } from '../../core/lock-source';
+import type { LockEvent } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import type { Clock } from '../../core/clock';
+import type { MqttConnection } from '../connection';
+import type { BridgeSettings } from '../settings';
+import type { Topics } from '../topics';
+import type { Responder } from '../responder';
+
+/** What every extension is given; nothing global, so each is tested with what it needs. */
+export interface BridgeContext {
+  source: LockSource;
+  connection: MqttConnection;
+  topics: Topics;
+  settings: BridgeSettings;
+  responder: Responder;
+  logger: Logger;
+  clock: Clock;
+  /** Lockbridge's version, for Home Assistant's device and origin info. */
+  version: string;
+}
+
+/**
+ * One feature of the bridge (in the manner of zigbee2mqtt's extensions). The constructor does
+ * nothing; start() publishes and subscribes, stop() undoes it. Lock events reach every extension
+ * through onLockEvent, dispatched by the bridge.
+ */
+export abstract class Extension {
+  private readonly unsubscribers: Array<() => void> = [];
+
+  constructor(protected readonly ctx: BridgeContext) {}
+
+  abstract start(): Promise<void>;
+
+  async stop(): Promise<void> {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+  }
+
+  onLockEvent(_event: LockEvent): void {
+    // Most extensions care about some events only.
+  }
+
+  /** Subscribes on the broker; the subscription ends with stop(). */
+  protected async listen(filter: string, handler: Parameters<MqttConnection['subscribe']>[1]): Promise<void> {
+    this.unsubscribers.push(await this.ctx.connection.subscribe(filter, handler));
+  }
+
+  protected json(value: unknown): string {
+    return JSON.stringify(value);
+  }
+}

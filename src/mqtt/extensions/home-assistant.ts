@@ -1,0 +1,62 @@
+import type { LockEvent } from '../../core/events';
+import type { Lock } from '../../core/model';
+import { ALL_OBJECTS, discoveryMessages, discoveryTopicOf } from '../ha-discovery';
+import { cleanId } from '../topics';
+import { unlockCodeFor } from '../unlock-code';
+import { Extension } from './extension';
+
+/**
+ * Home Assistant discovery. Sent at start, sent again whenever Home Assistant announces itself on
+ * `<prefix>/status` (its birth message), and removed (empty retained payload) when a lock disappears.
+ * Discovery is not retained: resending on birth is what Home Assistant recommends.
+ */
+export class HomeAssistantExtension extends Extension {
+  private get prefix(): string {
+    return this.ctx.settings.homeAssistant.prefix;
+  }
+  private get nodeId(): string {
+    return cleanId(this.ctx.settings.baseTopic);
+  }
+
+  async start(): Promise<void> {
+    if (!this.ctx.settings.homeAssistant.enabled) return;
+    await this.listen(`${this.prefix}/status`, (message) => {
+      if (message.payload.toString('utf8').trim().toLowerCase() === 'online') {
+        this.ctx.logger.info('Home Assistant is online; sending discovery');
+        void this.publishAll();
+      }
+    });
+    await this.publishAll();
+  }
+
+  override onLockEvent(event: LockEvent): void {
+    if (!this.ctx.settings.homeAssistant.enabled) return;
+    if (event.type === 'lock_added') void this.publish(event.lock);
+    else if (event.type === 'lock_removed') void this.remove(event.lockId);
+  }
+
+  private async publishAll(): Promise<void> {
+    await Promise.all((await this.ctx.source.listLocks()).map((lock) => this.publish(lock)));
+  }
+
+  private async publish(lock: Lock): Promise<void> {
+    const messages = discoveryMessages(lock, {
+      topics: this.ctx.topics,
+      prefix: this.prefix,
+      nodeId: this.nodeId,
+      version: this.ctx.version,
+      unlockCode: unlockCodeFor(lock, this.ctx.settings),
+    });
+    await Promise.all(messages.map((m) => this.ctx.connection.publish(m.topic, this.json(m.payload))));
+  }
+
+  private async remove(lockId: string): Promise<void> {
+    const options = { prefix: this.prefix, nodeId: this.nodeId };
+    // Retained empty payloads: Home Assistant deletes the entity, and no retained config lingers.
+    await Promise.all(
+      ALL_OBJECTS.map((object) =>
+        this.ctx.connection.publish(discoveryTopicOf(options, lockId, object), '', { retain: true }),
+      ),
+    );
+  }
+}

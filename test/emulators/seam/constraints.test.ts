@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { codeViolations, generateCodeFor, nameViolations } from '../../../src/emulators/seam/constraints';
 import type { SeamDeviceProperties } from '../../../src/vendors/seam/types';
 
-const base = { otherCodes: [], otherNames: [], now: Date.parse('2030-01-01T00:00:00Z') };
+const base: { otherCodes: string[]; otherNames: string[]; now: number } = {
+  otherCodes: [],
+  otherNames: [],
+  now: Date.parse('2030-01-01T00:00:00Z'),
+};
 const props = (constraints: Array<{ constraint_type: string; [k: string]: unknown }>, lengths = [4, 5, 6, 7, 8]): SeamDeviceProperties => ({
   name: 'x',
   online: true,

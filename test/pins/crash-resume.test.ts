@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileStorage } from '../../src/core/storage';
+import { silentLogger } from '../../src/core/logger';
+import { CodeJournal } from '../../src/pins/journal';
+import { CodeVendorServer } from './fixtures/code-vendor-server';
+
+const CHILD = join(__dirname, 'fixtures', 'code-set-child.ts');
+const LOCKS = ['v-august_front', 'v-seam_office', 'v-spk_gate'];
+
+interface Run {
+  child: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+function run(url: string, dir: string, mode: 'set' | 'resume'): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, dir, mode], {
+    cwd: join(__dirname, '..', '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    let i: number;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, exited };
+}
+
+describe('pins/journal across a crash (child process)', function () {
+  this.timeout(30_000);
+  let vendor: CodeVendorServer;
+  let dir: string;
+  let running: ChildProcess | undefined;
+
+  beforeEach(async () => {
+    vendor = new CodeVendorServer();
+    dir = await mkdtemp(join(tmpdir(), 'lockbridge-pins-'));
+  });
+  afterEach(async () => {
+    if (running && running.exitCode === null) running.kill('SIGKILL');
+    await vendor.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const apply of [true, false]) {
+    const when = apply ? 'after the vendor applied the create' : 'before the vendor applied the create';
+    it(`killed ${when} on the second lock: the restart finishes the set, nothing lost or doubled`, async () => {
+      const url = await vendor.start();
+      vendor.hold = { lockId: LOCKS[1], apply };
+      const held = vendor.held();
+
+      const first = run(url, dir, 'set');
+      running = first.child;
+      await Promise.race([
+        held,
+        first.exited.then(() => assert.fail('the child ended before the crash point')),
+      ]);
+      first.child.kill('SIGKILL');
+      assert.equal(await first.exited, null);
+      assert.ok(!first.lines.some((l) => l.kind === 'done'), 'the set must not have finished');
+
+      // What the crash left: the first lock done, the second marked as sent, the third only requested.
+      const journal = await new CodeJournal(new FileStorage(dir), silentLogger).all();
+      assert.deepEqual(journal.map((e) => [e.lockId, e.phase, e.sends]).sort(), [
+        ['seam_office', 'sending', 1],
+        ['spk_gate', 'requested', 0],
+      ]);
+      assert.equal(vendor.applied(LOCKS[0]).length, 1);
+      assert.equal(vendor.applied(LOCKS[1]).length, apply ? 1 : 0);
+      assert.equal(vendor.applied(LOCKS[2]).length, 0);
+      assert.equal(new Set(journal.map((e) => e.setId)).size, 1);
+
+      vendor.hold = undefined;
+      const second = run(url, dir, 'resume');
+      running = second.child;
+      assert.equal(await second.exited, 0);
+      assert.deepEqual(second.lines[second.lines.length - 1], { kind: 'done', pending: 0 });
+      const finals = second.lines.filter((l) => l.kind === 'event' && l.outcome !== undefined);
+      assert.deepEqual(finals.map((l) => [l.lockId, l.outcome]).sort(), [
+        ['seam_office', 'confirmed'],
+        ['spk_gate', 'confirmed'],
+      ]);
+
+      // Exactly one code per lock, all the same shared code, all set on the vendor.
+      const codes = LOCKS.map((l) => vendor.applied(l));
+      assert.deepEqual(
+        codes.map((c) => c.length),
+        [1, 1, 1],
+      );
+      assert.ok(codes.every((c) => c[0].status === 'set' && c[0].name === 'Guest'));
+      assert.equal(new Set(codes.map((c) => c[0].code)).size, 1);
+      // The second lock's create was resent only when the first one had not landed.
+      assert.deepEqual(
+        LOCKS.map((l) => vendor.createsReceived.get(l)),
+        [1, apply ? 1 : 2, 1],
+      );
+      assert.deepEqual(await new CodeJournal(new FileStorage(dir), silentLogger).all(), []);
+    });
+  }
+});

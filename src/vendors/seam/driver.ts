@@ -258,7 +258,8 @@ export class SeamDriver implements VendorDriver {
   }
 
   private async listCodes(vendorLockId: string): Promise<AccessCode[]> {
-    return (await this.client.listAccessCodes(vendorLockId)).map((c) => this.toCode(c));
+    // Only this lock's codes: the fake answers every code of the workspace for an unknown device_id.
+    return (await this.client.listAccessCodes(vendorLockId)).filter((c) => c.device_id === vendorLockId).map((c) => this.toCode(c));
   }
 
   private async createCode(vendorLockId: string, input: AccessCodeInput & { code: string }): Promise<AccessCode> {

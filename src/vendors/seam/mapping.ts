@@ -115,10 +115,14 @@ export function scheduleToSeam(schedule: Schedule | undefined): {
   if (!schedule || schedule.kind === 'always') return {};
   if (schedule.kind === 'time_bound') return { starts_at: schedule.start, ends_at: schedule.end };
   if (schedule.kind === 'one_time') {
-    const out: { starts_at?: string; ends_at?: string; is_one_time_use: boolean } = { is_one_time_use: true };
-    if (schedule.start) out.starts_at = schedule.start;
-    if (schedule.end) out.ends_at = schedule.end;
-    return out;
+    // Seam takes both times or neither ("Both starts_at and ends_at must be provided if one is").
+    if (!schedule.start !== !schedule.end)
+      throw new LockbridgeError('invalid_input', 'A one-time Seam code needs both start and end, or neither', {
+        vendor: 'seam',
+      });
+    return schedule.start && schedule.end
+      ? { is_one_time_use: true, starts_at: schedule.start, ends_at: schedule.end }
+      : { is_one_time_use: true };
   }
   throw new LockbridgeError('not_supported', 'Seam access codes cannot hold recurring schedules', {
     vendor: 'seam',

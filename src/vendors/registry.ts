@@ -2,6 +2,7 @@ import type { KnownVendor } from '../core/model';
 import type { DriverFactory } from './driver';
 import { unlocDriverFactory } from './unloc';
 import { seamDriverFactory } from './seam/driver';
+import { augustDriverFactory } from './august';
 
 /**
  * The drivers Lockbridge ships, by vendor. Each vendor folder exports one factory; this table is the
@@ -10,4 +11,5 @@ import { seamDriverFactory } from './seam/driver';
 export const vendorDrivers: Partial<Record<KnownVendor, DriverFactory>> = {
   unloc: unlocDriverFactory,
   seam: seamDriverFactory,
+  august: augustDriverFactory,
 };

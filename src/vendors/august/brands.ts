@@ -1,0 +1,109 @@
+import type { AugustBrand } from '../../config/types';
+
+/**
+ * The two API families: August and Yale Access talk to api-production.august.com with x-august-*
+ * headers; Yale Home and Yale Global talk to api.aaecosystem.com with x-* headers
+ * (vendor-apis.md section 1, "Base URLs" and "Request headers").
+ */
+export type AugustFamily = 'august' | 'aaecosystem';
+
+export interface BrandConfig {
+  brand: AugustBrand;
+  family: AugustFamily;
+  displayName: string;
+  /** Default manufacturer shown for a lock that does not say. */
+  manufacturer: string;
+  baseUrl: string;
+  /** Live updates host (Socket.IO upstream; see live.ts). Undefined: the brand uses PubNub. */
+  websocketUrl?: string;
+  branding: 'august' | 'yale';
+  headers: HeaderNames;
+  /**
+   * The app API key of the brand. Public sources show them, but our reference deliberately omits
+   * them, so the account config must provide `apiKey` for the real service.
+   */
+  defaultApiKey?: string;
+}
+
+export interface HeaderNames {
+  apiKey: string;
+  accessToken: string;
+  branding: string;
+  /** Legacy clients also send the key as x-kease-api-key. */
+  legacyApiKey?: string;
+}
+
+export const FAMILY_HEADERS: Record<AugustFamily, HeaderNames> = {
+  august: {
+    apiKey: 'x-august-api-key',
+    accessToken: 'x-august-access-token',
+    branding: 'x-august-branding',
+    legacyApiKey: 'x-kease-api-key',
+  },
+  aaecosystem: { apiKey: 'x-api-key', accessToken: 'x-access-token', branding: 'x-branding' },
+};
+
+const AUGUST_BASE = 'https://api-production.august.com';
+const AAECOSYSTEM_BASE = 'https://api.aaecosystem.com';
+
+export const BRANDS: Record<AugustBrand, BrandConfig> = {
+  august: {
+    brand: 'august',
+    family: 'august',
+    displayName: 'August',
+    manufacturer: 'August',
+    baseUrl: AUGUST_BASE,
+    branding: 'august',
+    headers: FAMILY_HEADERS.august,
+  },
+  yale_access: {
+    brand: 'yale_access',
+    family: 'august',
+    displayName: 'Yale Access',
+    manufacturer: 'Yale',
+    baseUrl: AUGUST_BASE,
+    branding: 'yale',
+    headers: FAMILY_HEADERS.august,
+  },
+  yale_home: {
+    brand: 'yale_home',
+    family: 'aaecosystem',
+    displayName: 'Yale Home',
+    manufacturer: 'Yale',
+    baseUrl: AAECOSYSTEM_BASE,
+    websocketUrl: 'wss://websocket.aaecosystem.com/',
+    branding: 'yale',
+    headers: FAMILY_HEADERS.aaecosystem,
+  },
+  yale_global: {
+    brand: 'yale_global',
+    family: 'aaecosystem',
+    displayName: 'Yale Global',
+    manufacturer: 'Yale',
+    baseUrl: AAECOSYSTEM_BASE,
+    websocketUrl: 'wss://websocket.aaecosystem.com/',
+    branding: 'yale',
+    headers: FAMILY_HEADERS.aaecosystem,
+  },
+};
+
+/** Headers every request carries besides auth (yalexs api_common.py). */
+export const COMMON_HEADERS: Record<string, string> = {
+  'content-type': 'application/json; charset=UTF-8',
+  'x-august-country': 'US',
+  'user-agent': 'lockbridge (August/Yale driver)',
+};
+
+/** A fresh token may come back under either name; the brand's own name is read first. */
+export function freshTokenFrom(headers: Record<string, string>, names: HeaderNames): string | undefined {
+  return headers[names.accessToken] ?? headers['x-access-token'] ?? headers['x-august-access-token'];
+}
+
+/**
+ * Where the live-updates socket lives. When the account points at another host (the emulator, a
+ * proxy), the socket is on that host too.
+ */
+export function websocketUrlFor(brand: BrandConfig, baseUrl: string): string | undefined {
+  if (baseUrl !== brand.baseUrl) return baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/';
+  return brand.websocketUrl;
+}

@@ -1,0 +1,412 @@
+import { LockbridgeError, isLockbridgeError } from '../../core/errors';
+import { EventFanout, type Unsubscribe } from '../../core/events';
+import { sleep } from '../../core/clock';
+import type { LockCommand, LockStatus } from '../../core/model';
+import type { AccountConfig, AugustAccountConfig } from '../../config/types';
+import type { RetryPolicy } from '../../http/retry';
+import type {
+  CommandOptions,
+  DriverCommandOutcome,
+  DriverContext,
+  DriverLock,
+  DriverPush,
+  VendorDriver,
+} from '../driver';
+import { BRANDS, websocketUrlFor, type BrandConfig } from './brands';
+import { AugustClient } from './client';
+import { AugustCodes } from './codes';
+import { AugustLive } from './live';
+import { mapLockDetail, mapPushMessage, mapRemoteOperateResult } from './mapping';
+import type { RemoteCommand } from './paths';
+import { AugustSession } from './session';
+import type { AugustCapabilities, AugustLockDetail, AugustPushMessage } from './types';
+import { AugustUsers } from './users';
+
+/** Knobs with production defaults; tests shorten the waits. */
+export interface AugustTuning {
+  retry?: RetryPolicy;
+  requestTimeoutMs: number;
+  /** Remote operate can take up to 90 s upstream (3 tries of 30 s); the hub's signal ends it sooner. */
+  commandTimeoutMs: number;
+  /** 423 (lock busy) means the bridge did nothing: the command is sent again this many times. */
+  busyRetries: number;
+  busyRetryDelayMs: number;
+  reconnectDelayMs: number;
+  maxReconnectDelayMs: number;
+  pinPollMs: number;
+  pinWaitMs: number;
+  /** While live updates are connected, a lock's detail is re-read at most this often. */
+  detailMaxAgeMs: number;
+  refreshMarginMs: number;
+  listConcurrency: number;
+}
+
+export const DEFAULT_TUNING: AugustTuning = {
+  requestTimeoutMs: 15_000,
+  commandTimeoutMs: 95_000,
+  busyRetries: 2,
+  busyRetryDelayMs: 2_500,
+  reconnectDelayMs: 1_000,
+  maxReconnectDelayMs: 60_000,
+  pinPollMs: 2_000,
+  pinWaitMs: 60_000,
+  detailMaxAgeMs: 10 * 60_000,
+  refreshMarginMs: 7 * 24 * 3600_000,
+  listConcurrency: 4,
+};
+
+const VENDOR_COMMANDS: Record<LockCommand, RemoteCommand> = {
+  LOCK: 'lock',
+  UNLOCK: 'unlock',
+  OPEN: 'unlatch',
+  STATUS: 'status',
+};
+
+interface CachedLock {
+  detail: AugustLockDetail;
+  lock: DriverLock;
+  fetchedAt: number;
+}
+
+/**
+ * One August/Yale account: login with two-factor, locks and their state, remote operate with
+ * authoritative results, PINs, lock users, and live updates with polling as the fallback.
+ */
+export class AugustDriver implements VendorDriver {
+  readonly vendor = 'august';
+  readonly account: string;
+  readonly client: AugustClient;
+  readonly session: AugustSession;
+  readonly codes: AugustCodes;
+  readonly shares: AugustUsers;
+  private readonly brand: BrandConfig;
+  private readonly tuning: AugustTuning;
+  private readonly pushes: EventFanout<DriverPush>;
+  private readonly cache = new Map<string, CachedLock>();
+  private readonly capabilities = new Map<string, AugustCapabilities | null>();
+  private live?: AugustLive;
+  private stopped = false;
+
+  constructor(
+    private readonly config: AugustAccountConfig,
+    private readonly context: DriverContext,
+    tuning: Partial<AugustTuning> = {},
+  ) {
+    this.account = config.id;
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    this.brand = BRANDS[config.brand];
+    if (!this.brand)
+      throw new LockbridgeError('invalid_config', `Unknown August brand "${String(config.brand)}"`);
+    const apiKey = config.apiKey ?? this.brand.defaultApiKey;
+    if (!apiKey)
+      throw new LockbridgeError(
+        'invalid_config',
+        `Account ${config.id}: apiKey (the ${this.brand.displayName} app key) is required`,
+      );
+    context.redactor.addSecret(config.password);
+    context.redactor.addSecret(apiKey);
+    this.pushes = new EventFanout<DriverPush>((err) =>
+      context.logger.warn(`August push listener failed: ${err instanceof Error ? err.name : 'error'}`),
+    );
+    this.client = new AugustClient({
+      brand: this.brand,
+      baseUrl: config.baseUrl ?? this.brand.baseUrl,
+      apiKey,
+      budget: context.budget,
+      redactor: context.redactor,
+      logger: context.logger,
+      retry: this.tuning.retry,
+      timeoutMs: this.tuning.requestTimeoutMs,
+      onToken: (token) => {
+        this.session.onToken(token).catch(() => context.logger.warn('August token could not be saved'));
+      },
+    });
+    this.session = new AugustSession({
+      client: this.client,
+      storage: context.storage,
+      logger: context.logger,
+      clock: context.clock,
+      identifier: config.identifier,
+      password: config.password,
+      installId: config.installId,
+      refreshMarginMs: this.tuning.refreshMarginMs,
+    });
+    const authed = <T>(fn: () => Promise<T>) => this.authed(fn);
+    this.codes = new AugustCodes({
+      client: this.client,
+      authed,
+      pinPollMs: this.tuning.pinPollMs,
+      pinWaitMs: this.tuning.pinWaitMs,
+    });
+    this.shares = new AugustUsers({ client: this.client, authed });
+  }
+
+  // -- lifecycle -----------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.session.start();
+    await this.openLive();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const live = this.live;
+    this.live = undefined;
+    await live?.stop();
+  }
+
+  async requestTwoFactorCode(): Promise<void> {
+    await this.session.requestCode();
+  }
+
+  /** Completes a login that stopped at two_factor_required, without a restart. */
+  async submitTwoFactorCode(code: string): Promise<void> {
+    await this.session.submitCode(code);
+    await this.openLive();
+  }
+
+  get liveConnected(): boolean {
+    return this.live?.connected ?? false;
+  }
+
+  private async openLive(): Promise<void> {
+    if (!this.config.liveUpdates || this.live || this.stopped) return;
+    const url = websocketUrlFor(this.brand, this.client.http.baseURL);
+    if (!url) {
+      this.context.logger.warn(`${this.brand.displayName} has no websocket live updates; polling only`);
+      return;
+    }
+    this.live = new AugustLive({
+      client: this.client,
+      url,
+      logger: this.context.logger,
+      refreshAuth: () => this.authed(() => this.session.refresh()),
+      authed: (fn) => this.authed(fn),
+      onMessage: (message) => this.onLiveMessage(message),
+      onConnected: (connected) => {
+        // After a gap the cache may have missed pushes: re-read everything on the next list.
+        if (connected) {
+          for (const entry of this.cache.values()) entry.fetchedAt = 0;
+          this.pushes.emit({ type: 'locks_changed' });
+        }
+      },
+      reconnectDelayMs: this.tuning.reconnectDelayMs,
+      maxReconnectDelayMs: this.tuning.maxReconnectDelayMs,
+    });
+    await this.live.start();
+  }
+
+  onPush(listener: (push: DriverPush) => void): Unsubscribe {
+    return this.pushes.subscribe(listener);
+  }
+
+  /**
+   * Runs a call with a fresh token; a 401 means the token was refused before anything ran, so one
+   * re-login and one resend are safe even for an unlock.
+   */
+  async authed<T>(fn: () => Promise<T>): Promise<T> {
+    await this.session.ensureFresh();
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isLockbridgeError(err) || err.code !== 'auth_failed') throw err;
+      this.context.logger.info('August refused the token; logging in again');
+      try {
+        await this.session.relogin();
+      } catch (loginErr) {
+        if (isLockbridgeError(loginErr) && loginErr.code === 'auth_failed')
+          throw new LockbridgeError('auth_failed', 'August login failed: check the identifier and password', {
+            vendor: 'august',
+          });
+        throw loginErr;
+      }
+      return fn();
+    }
+  }
+
+  // -- locks ---------------------------------------------------------------------------------------
+
+  /**
+   * One GET /users/locks/mine, then GET /locks/{id} per lock: the API has no bulk detail call. While
+   * live updates are connected, details younger than detailMaxAgeMs come from the cache (kept current
+   * by pushes), so a cycle costs one call.
+   */
+  async listLocks(): Promise<DriverLock[]> {
+    const mine = await this.authed(() => this.client.getMyLocks());
+    const ids = Object.keys(mine ?? {});
+    const maxAge = this.live?.connected ? this.tuning.detailMaxAgeMs : 0;
+    const now = this.context.clock.now();
+    const out: Array<DriverLock | undefined> = new Array(ids.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const i = next++;
+        const id = ids[i];
+        const cached = this.cache.get(id);
+        if (cached && now - cached.fetchedAt < maxAge) {
+          out[i] = cached.lock;
+          continue;
+        }
+        try {
+          out[i] = await this.fetchLock(id);
+        } catch (err) {
+          // Removed or access revoked between the two calls: skip it; anything else is an error.
+          if (isLockbridgeError(err) && (err.code === 'not_found' || err.code === 'forbidden')) continue;
+          throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.tuning.listConcurrency, ids.length) }, worker));
+    for (const id of [...this.cache.keys()]) if (!ids.includes(id)) this.cache.delete(id);
+    return out.filter((l): l is DriverLock => l !== undefined);
+  }
+
+  async getLock(vendorLockId: string): Promise<DriverLock> {
+    return this.fetchLock(vendorLockId);
+  }
+
+  private async fetchLock(id: string): Promise<DriverLock> {
+    const detail = await this.authed(() => this.client.getLock(id));
+    const capabilities = await this.capabilitiesFor(detail);
+    const lock = mapLockDetail(detail, {
+      manufacturer: this.brand.manufacturer,
+      capabilities,
+      push: this.config.liveUpdates === true,
+    });
+    lock.status.updatedAt = new Date(this.context.clock.now()).toISOString();
+    this.cache.set(id, { detail, lock, fetchedAt: this.context.clock.now() });
+    return lock;
+  }
+
+  /** Keypad PIN lengths come from the capabilities call, asked once per lock. */
+  private async capabilitiesFor(detail: AugustLockDetail): Promise<AugustCapabilities | undefined> {
+    if (!(detail.keypad || detail.supportsEntryCodes)) return undefined;
+    if (this.capabilities.has(detail.LockID)) return this.capabilities.get(detail.LockID) ?? undefined;
+    try {
+      const caps = await this.authed(() =>
+        this.client.getCapabilities({
+          deviceType: 'lock',
+          deviceID: detail.LockID,
+          serialNumber: detail.SerialNumber,
+        }),
+      );
+      this.capabilities.set(detail.LockID, caps);
+      return caps;
+    } catch (err) {
+      if (isLockbridgeError(err) && ['not_found', 'invalid_input', 'not_supported'].includes(err.code))
+        this.capabilities.set(detail.LockID, null);
+      this.context.logger.debug('August capabilities unavailable; using default PIN lengths');
+      return undefined;
+    }
+  }
+
+  // -- commands ------------------------------------------------------------------------------------
+
+  async command(
+    vendorLockId: string,
+    command: LockCommand,
+    options: CommandOptions,
+  ): Promise<DriverCommandOutcome> {
+    const vendorCommand = VENDOR_COMMANDS[command];
+    if (!vendorCommand) throw new LockbridgeError('invalid_input', `Unknown command ${String(command)}`);
+    const known = this.cache.get(vendorLockId)?.lock ?? (await this.fetchLock(vendorLockId));
+    if (command === 'OPEN' && !known.capabilities.includes('open'))
+      throw new LockbridgeError('not_supported', 'This lock cannot unlatch', {
+        vendor: 'august',
+        lockId: vendorLockId,
+      });
+    // Locking twice or asking status twice is harmless; unlocking twice is not.
+    const idempotent = command === 'LOCK' || command === 'STATUS';
+    let result;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        result = (
+          await this.authed(() =>
+            this.client.remoteOperate(vendorLockId, vendorCommand, {
+              idempotent,
+              signal: options.signal,
+              requestId: options.requestId,
+              timeoutMs: this.tuning.commandTimeoutMs,
+            }),
+          )
+        ).result;
+        break;
+      } catch (err) {
+        // 423: another operation holds the lock and nothing ran; sending again is safe.
+        if (
+          isLockbridgeError(err) &&
+          err.code === 'lock_busy' &&
+          attempt < this.tuning.busyRetries &&
+          !options.signal.aborted
+        ) {
+          await sleep(this.tuning.busyRetryDelayMs * (attempt + 1), options.signal);
+          continue;
+        }
+        throw err;
+      }
+    }
+    if (!result) return {};
+    const op = mapRemoteOperateResult(result);
+    if (!op.state) return {};
+    const status: Omit<LockStatus, 'updatedAt'> = {
+      ...known.status,
+      state: op.state,
+      door: op.door ?? known.status.door,
+      online: true,
+      lastAction:
+        op.state === 'JAMMED' || op.state === known.status.state
+          ? known.status.lastAction
+          : { action: op.state, how: 'remote', at: new Date(this.context.clock.now()).toISOString() },
+    };
+    this.patchStatus(vendorLockId, status);
+    if (op.state === 'JAMMED') {
+      this.pushes.emit({ type: 'status', vendorLockId, status: { state: 'JAMMED' } });
+      throw new LockbridgeError('jammed', 'The lock is jammed', { vendor: 'august', lockId: vendorLockId });
+    }
+    return { status };
+  }
+
+  // -- live updates --------------------------------------------------------------------------------
+
+  private onLiveMessage(message: AugustPushMessage): void {
+    const mapped = mapPushMessage(message, new Date(this.context.clock.now()).toISOString());
+    const id = mapped.vendorLockId;
+    if (!id) return;
+    if (Object.keys(mapped.status).length > 0) {
+      this.patchStatus(id, mapped.status);
+      this.pushes.emit({ type: 'status', vendorLockId: id, status: mapped.status });
+    }
+    if (mapped.activity) {
+      // Show the person's name when the lock lists them; never more than a name or an id.
+      const user = mapped.activity.who ? this.cache.get(id)?.detail.users?.[mapped.activity.who] : undefined;
+      const name = user ? [user.FirstName, user.LastName].filter(Boolean).join(' ').trim() : '';
+      if (name) mapped.activity.who = name;
+      this.patchStatus(id, { lastAction: mapped.activity });
+      this.pushes.emit({ type: 'activity', vendorLockId: id, action: mapped.activity });
+    }
+  }
+
+  private patchStatus(id: string, status: Partial<Omit<LockStatus, 'updatedAt'>>): void {
+    const cached = this.cache.get(id);
+    if (!cached) return;
+    cached.lock = {
+      ...cached.lock,
+      status: {
+        ...cached.lock.status,
+        ...status,
+        updatedAt: new Date(this.context.clock.now()).toISOString(),
+      },
+    };
+  }
+}
+
+export function createAugustDriver(
+  account: AccountConfig,
+  context: DriverContext,
+  tuning: Partial<AugustTuning> = {},
+): AugustDriver {
+  if (account.vendor !== 'august')
+    throw new LockbridgeError('invalid_config', `The August driver cannot run a ${account.vendor} account`);
+  return new AugustDriver(account, context, tuning);
+}

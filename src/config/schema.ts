@@ -101,6 +101,16 @@ export const accountSchemas = {
       apiKey: { type: 'string', minLength: 1 },
       jwt: { type: 'string', minLength: 1 },
       userId: { type: 'string', minLength: 1 },
+      webhook: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          listenHost: { type: 'string', minLength: 1 },
+          listenPort: { type: 'integer', minimum: 0, maximum: 65535 },
+          path: { type: 'string', pattern: '^/' },
+          bearer: { type: 'string', minLength: 8 },
+        },
+      },
     },
   },
   sandbox: {

@@ -64,6 +64,12 @@ export interface SmartphoneKeyAccountConfig extends AccountBase {
   jwt?: string;
   /** The user whose owned and accessible locks are listed. */
   userId: string;
+  /**
+   * Receive SmartphoneKey's EventBridge webhooks (lock events and device-shadow updates) on a local
+   * listener, set as the API destination in the partner portal. bearer: the static Bearer token
+   * configured there, checked on each delivery.
+   */
+  webhook?: { listenHost?: string; listenPort?: number; path?: string; bearer?: string };
 }
 
 /** Runs every vendor emulator in-process with a few locks each: Lockbridge with no vendor account. */

@@ -134,7 +134,12 @@ export class UnlocDriver implements VendorDriver {
       });
       await this.webhook.start();
       this.webhookUrl = events.webhookUrl ?? this.webhook.url;
-      await this.listLocks();
+      try {
+        await this.listLocks();
+      } catch (err) {
+        await this.stop();
+        throw err;
+      }
     }
   }
 

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import { LockbridgeError, toLockbridgeError } from '../../core/errors';
+import { EventFanout, type Unsubscribe } from '../../core/events';
+import {
+  lockIdFor,
+  type LastAction,
+  type LockCommand,
+  type LockState,
+  type Share,
+  type ShareRequest,
+  type ShareResult,
+} from '../../core/model';
+import { readJson, writeJson } from '../../core/storage';
+import type { SmartphoneKeyAccountConfig } from '../../config/types';
+import type { RetryPolicy } from '../../http';
+import type {
+  CommandOptions,
+  DriverCommandOutcome,
+  DriverContext,
+  DriverLock,
+  DriverPush,
+  ShareDriver,
+  VendorDriver,
+} from '../driver';
+import { SHADOW_FAILED_REASON, SmartphoneKeyClient } from './client';
+import {
+  lastOpenAction,
+  parseWebhookEnvelope,
+  spkKeyToShare,
+  spkLockToDriverLock,
+  webhookToPushes,
+} from './mapping';
+import { SPK_DEFAULT_BASE_URL } from './paths';
+import type { SpkAccessibleLock, SpkOwnedLock } from './types';
+import { WebhookListener } from './webhook';
+
+export interface SmartphoneKeyDriverOptions {
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+}
+
+/** What basic-info told us once: the uuid joins accessible-locks (ids) to owned-locks (uuids). */
+interface LockIdentity {
+  uuid: string;
+  serialNumber?: string;
+}
+
+interface Known {
+  accessible: SpkAccessibleLock;
+  owned?: SpkOwnedLock;
+  uuid?: string;
+}
+
+const IDENTITIES_FILE = 'smartphonekey-locks.json';
+const SEEN_LIMIT = 500;
+
+/**
+ * SmartphoneKey as a VendorDriver. Locks come from accessible-locks (ids, names, access level) joined
+ * with owned-locks (online state) through each lock's uuid, read once from basic-info and kept in
+ * storage: two calls per cycle whatever the number of locks. OPEN is momentary (OpenLock through the
+ * device shadow); there is no lock or unlock. Keys are AddKey/RemoveKey. With `webhook` configured,
+ * EventBridge deliveries give activity (LockOpenRequested) and the state the shadow reports.
+ *
+ * Access codes: not managed. SmartphoneKey's API has no call to set, list or delete panel PINs (only
+ * open-with-pin, which a door panel calls), so the driver declares no 'access_codes' and no codeRules.
+ */
+export class SmartphoneKeyDriver implements VendorDriver {
+  readonly vendor = 'smartphonekey';
+  readonly account: string;
+  readonly client: SmartphoneKeyClient;
+  readonly shares: ShareDriver;
+  private readonly pushes: EventFanout<DriverPush>;
+  private identities: Record<string, LockIdentity> = {};
+  private readonly known = new Map<string, Known>();
+  private readonly shadowStates = new Map<string, LockState>();
+  private readonly lastActions = new Map<string, LastAction>();
+  private readonly seen = new Set<string>();
+  private webhook?: WebhookListener;
+
+  constructor(
+    private readonly config: SmartphoneKeyAccountConfig,
+    private readonly context: DriverContext,
+    options: SmartphoneKeyDriverOptions = {},
+  ) {
+    this.account = config.id;
+    this.pushes = new EventFanout<DriverPush>(() =>
+      context.logger.warn('A push listener threw; the other listeners still ran'),
+    );
+    context.redactor.addSecret(config.webhook?.bearer);
+    this.client = new SmartphoneKeyClient({
+      baseURL: config.baseUrl ?? SPK_DEFAULT_BASE_URL,
+      apiKey: config.apiKey,
+      jwt: config.jwt,
+      budget: context.budget,
+      logger: context.logger,
+      redactor: context.redactor,
+      retry: options.retry,
+      timeoutMs: options.timeoutMs,
+    });
+    this.shares = {
+      share: (vendorLockId, request) => this.share(vendorLockId, request),
+      list: (vendorLockId) => this.listShares(vendorLockId),
+    };
+  }
+
+  /** The URL of the webhook listener, to set as the API destination (tests use it too). */
+  get webhookUrl(): string | undefined {
+    return this.webhook?.url;
+  }
+
+  async start(): Promise<void> {
+    const stored = await readJson<Record<string, LockIdentity>>(this.context.storage, IDENTITIES_FILE);
+    this.identities = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
+    const hook = this.config.webhook;
+    if (hook) {
+      this.webhook = new WebhookListener({
+        host: hook.listenHost ?? '127.0.0.1',
+        port: hook.listenPort ?? 0,
+        path: hook.path ?? '/smartphonekey/events',
+        bearer: hook.bearer,
+        onEvent: (body) => this.onWebhook(body),
+      });
+      await this.webhook.start();
+    }
+    try {
+      // Proves the credentials before the hub starts polling.
+      await this.listLocks();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.webhook?.stop();
+    this.webhook = undefined;
+    this.pushes.clear();
+  }
+
+  onPush(listener: (push: DriverPush) => void): Unsubscribe {
+    return this.pushes.subscribe(listener);
+  }
+
+  async listLocks(): Promise<DriverLock[]> {
+    const [accessible, owned] = await Promise.all([
+      this.client.accessibleLocks(this.config.userId),
+      this.client.ownedLocks(this.config.userId),
+    ]);
+    const ownedByUuid = new Map(owned.map((o) => [o.lockUuid, o]));
+    const out: DriverLock[] = [];
+    this.known.clear();
+    for (const a of accessible) {
+      if (!a || (typeof a.lockId !== 'number' && typeof a.lockId !== 'string')) continue;
+      const id = String(a.lockId);
+      const identity = await this.identity(id);
+      const o = identity ? ownedByUuid.get(identity.uuid) : undefined;
+      this.known.set(id, { accessible: a, owned: o, uuid: identity?.uuid });
+      out.push(
+        spkLockToDriverLock({
+          accessible: a,
+          owned: o,
+          serialNumber: identity?.serialNumber,
+          shadowState: this.shadowStates.get(id),
+          lastAction: this.lastActions.get(id) ?? null,
+          push: this.webhook !== undefined,
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** The lock's uuid, from storage or (once per lock) from basic-info. */
+  private async identity(lockId: string): Promise<LockIdentity | undefined> {
+    const cached = this.identities[lockId];
+    if (cached) return cached;
+    try {
+      const info = await this.client.basicInfo(lockId);
+      if (!info || typeof info.uuid !== 'string') return undefined;
+      const identity = { uuid: info.uuid, serialNumber: info.serialNumber };
+      this.identities[lockId] = identity;
+      await writeJson(this.context.storage, IDENTITIES_FILE, this.identities);
+      return identity;
+    } catch (err) {
+      const e = toLockbridgeError(err);
+      if (e.code !== 'forbidden' && e.code !== 'not_found') throw e;
+      // A lock we may open but not read: listed without the owned-locks details.
+      this.context.logger.debug(`SmartphoneKey basic-info for lock ${lockId}: ${e.code}`);
+      return undefined;
+    }
+  }
+
+  async getLock(vendorLockId: string): Promise<DriverLock> {
+    const lock = (await this.listLocks()).find((l) => l.vendorLockId === vendorLockId);
+    if (!lock)
+      throw new LockbridgeError('not_found', `SmartphoneKey lock ${vendorLockId} is not accessible`, {
+        vendor: 'smartphonekey',
+      });
+    if (!lock.status.lastAction) {
+      // The read-back after a command: the event log says when the lock was last opened.
+      const page = await this.client.events(vendorLockId);
+      const action = lastOpenAction(Array.isArray(page?.events) ? page.events : []);
+      if (action) lock.status.lastAction = action;
+    }
+    return lock;
+  }
+
+  async command(
+    vendorLockId: string,
+    command: LockCommand,
+    options: CommandOptions,
+  ): Promise<DriverCommandOutcome> {
+    if (command === 'STATUS') return { status: (await this.getLock(vendorLockId)).status };
+    if (command !== 'OPEN')
+      throw new LockbridgeError(
+        'not_supported',
+        `SmartphoneKey locks only open (momentarily); they cannot ${command.toLowerCase()}`,
+        {
+          vendor: 'smartphonekey',
+          requestId: options.requestId,
+        },
+      );
+    try {
+      // The same requestId on every attempt: SmartphoneKey dedupes, so the lock opens at most once.
+      await this.client.openLock(
+        vendorLockId,
+        { requestId: options.requestId, reason: 'Lockbridge' },
+        { signal: options.signal },
+      );
+    } catch (err) {
+      const e = toLockbridgeError(err);
+      if (e.reasons.some((r) => r.code === SHADOW_FAILED_REASON))
+        throw new LockbridgeError(
+          'vendor_unavailable',
+          'SmartphoneKey could not update the device shadow; the open was not delivered',
+          {
+            vendor: 'smartphonekey',
+            status: 502,
+            requestId: options.requestId,
+            reasons: e.reasons,
+            cause: e,
+          },
+        );
+      throw e;
+    }
+    return { momentary: true };
+  }
+
+  // -- keys -----------------------------------------------------------------------------------------
+
+  private async share(vendorLockId: string, request: ShareRequest): Promise<ShareResult> {
+    if (request.kind === 'key') {
+      if (!request.userId || typeof request.userId !== 'string')
+        throw new LockbridgeError('invalid_input', 'A SmartphoneKey key needs the userId (UUID) it is for');
+      if (request.schedule && request.schedule.kind !== 'always')
+        throw new LockbridgeError('not_supported', 'SmartphoneKey keys have no schedule');
+      const keyUuid = randomUUID();
+      await this.client.addKey(vendorLockId, { keyUuid, userId: request.userId });
+      const share: Share = spkKeyToShare({ uuid: keyUuid, userId: request.userId }, request.lockId);
+      return { kind: 'key', lockId: request.lockId, share, data: { keyUuid } };
+    }
+    if (request.kind === 'revoke_key') {
+      if (!request.keyId || typeof request.keyId !== 'string')
+        throw new LockbridgeError('invalid_input', 'revoke_key needs the key uuid as keyId');
+      await this.client.removeKey(vendorLockId, { keyUuid: request.keyId });
+      return { kind: 'revoke_key', lockId: request.lockId, data: { keyUuid: request.keyId } };
+    }
+    throw new LockbridgeError('not_supported', `SmartphoneKey cannot share with kind ${request.kind}`, {
+      vendor: 'smartphonekey',
+    });
+  }
+
+  private async listShares(vendorLockId: string): Promise<Share[]> {
+    const details = await this.client.details(vendorLockId);
+    const lockId = lockIdFor('smartphonekey', vendorLockId);
+    return (Array.isArray(details?.keys) ? details.keys : []).map((k) => spkKeyToShare(k, lockId));
+  }
+
+  // -- webhooks -------------------------------------------------------------------------------------
+
+  private onWebhook(body: unknown): void {
+    const envelope = parseWebhookEnvelope(body);
+    if (!envelope) {
+      this.context.logger.debug('SmartphoneKey webhook body ignored: not an EventBridge envelope');
+      return;
+    }
+    // EventBridge delivers at least once: dedupe on the envelope id.
+    if (this.seen.has(envelope.id)) return;
+    this.seen.add(envelope.id);
+    if (this.seen.size > SEEN_LIMIT) {
+      const first = this.seen.values().next().value;
+      if (first !== undefined) this.seen.delete(first);
+    }
+    const pushes = webhookToPushes(envelope, {
+      byAggregate: (id) => {
+        if (this.known.has(id)) return id;
+        for (const [lockId, k] of this.known) if (k.uuid === id) return lockId;
+        return undefined;
+      },
+      byThing: (thing) => {
+        for (const [lockId, k] of this.known) if (k.owned?.thingName === thing) return lockId;
+        return undefined;
+      },
+    });
+    for (const push of pushes) {
+      if (push.type === 'status' && push.status.state)
+        this.shadowStates.set(push.vendorLockId, push.status.state);
+      if (push.type === 'activity') this.lastActions.set(push.vendorLockId, push.action);
+      this.pushes.emit(push);
+    }
+  }
+}

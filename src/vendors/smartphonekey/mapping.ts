@@ -1,0 +1,126 @@
+import type { Capability, LastAction, LockState, Share } from '../../core/model';
+import type { DriverLock, DriverPush } from '../driver';
+import { SPK_SHADOW } from './paths';
+import type { SpkAccessibleLock, SpkKey, SpkOwnedLock, SpkStoredEvent, SpkWebhookEnvelope } from './types';
+
+/**
+ * A SmartphoneKey lock as a DriverLock.
+ *
+ * What is honest about state: SmartphoneKey has no locked/unlocked state in its REST API. OpenLock is a
+ * momentary command through the device shadow. So the state is UNKNOWN unless the vendor itself told
+ * us: the last device-shadow report received by webhook (LOCKED or OPEN). We never assume LOCKED.
+ * `online` comes from owned-locks; for a lock the user can access but does not own, SmartphoneKey does
+ * not say, and we report it online (an OpenLock to an offline lock is queued by the shadow anyway).
+ * 'keys' is declared only where the user may manage keys (OWNER or ADMIN).
+ */
+export function spkLockToDriverLock(input: {
+  accessible: SpkAccessibleLock;
+  owned?: SpkOwnedLock;
+  serialNumber?: string;
+  shadowState?: LockState;
+  lastAction?: LastAction | null;
+  push: boolean;
+}): DriverLock {
+  const { accessible, owned } = input;
+  const capabilities: Capability[] = ['open'];
+  if (accessible.accessLevel === 'OWNER' || accessible.accessLevel === 'ADMIN') capabilities.push('keys');
+  if (input.push) capabilities.push('push');
+  const serial = owned?.serialNumber ?? input.serialNumber;
+  return {
+    vendorLockId: String(accessible.lockId),
+    name: accessible.lockName || `SmartphoneKey lock ${accessible.lockId}`,
+    manufacturer: 'SmartphoneKey',
+    model: 'Smart lock',
+    ...(serial ? { serialNumber: serial } : {}),
+    capabilities,
+    status: {
+      state: input.shadowState ?? 'UNKNOWN',
+      door: 'unknown',
+      battery: null,
+      batteryLow: false,
+      online: owned ? owned.online !== false : true,
+      lastAction: input.lastAction ?? null,
+    },
+  };
+}
+
+/** The lock state a device shadow reports, or undefined when it says nothing we understand. */
+export function shadowToState(reported: unknown): LockState | undefined {
+  if (!reported || typeof reported !== 'object') return undefined;
+  const value = (reported as Record<string, unknown>)[SPK_SHADOW.field];
+  if (value === SPK_SHADOW.locked) return 'LOCKED';
+  if (value === SPK_SHADOW.open) return 'OPEN';
+  return undefined;
+}
+
+/** A LockOpenRequested event as the lock's last action (remote: through the API). */
+export function openEventToAction(
+  type: string,
+  data: Record<string, unknown>,
+  fallbackAt: string,
+): LastAction | undefined {
+  if (type !== 'LockOpenRequested') return undefined;
+  const ts = data.timestamp;
+  const at =
+    typeof ts === 'string' && !Number.isNaN(Date.parse(ts))
+      ? new Date(ts).toISOString()
+      : typeof ts === 'number'
+        ? new Date(ts).toISOString()
+        : fallbackAt;
+  return { action: 'OPEN', how: 'remote', at };
+}
+
+/** The newest open in a page of stored events. */
+export function lastOpenAction(events: SpkStoredEvent[]): LastAction | null {
+  let best: LastAction | null = null;
+  for (const e of events) {
+    const action = openEventToAction(e.type, e.event ?? {}, e.timestamp);
+    if (action && (!best || Date.parse(action.at) > Date.parse(best.at))) best = action;
+  }
+  return best;
+}
+
+export function spkKeyToShare(key: SpkKey, lockId: string): Share {
+  return { id: key.uuid, kind: 'key', lockId, with: key.userId ?? '', state: 'active' };
+}
+
+/** Where a webhook belongs: lock ids by aggregate id (lock id or uuid) and by thing name. */
+export interface WebhookIndex {
+  byAggregate(id: string): string | undefined;
+  byThing(thingName: string): string | undefined;
+}
+
+/** An EventBridge delivery as driver pushes (activity for opens, status for shadow reports). */
+export function webhookToPushes(envelope: SpkWebhookEnvelope, index: WebhookIndex): DriverPush[] {
+  const detail = envelope.detail ?? {};
+  if (envelope.source === 'spk.iot.shadow') {
+    const thing = typeof detail.thingName === 'string' ? detail.thingName : '';
+    const vendorLockId = index.byThing(thing);
+    const state = shadowToState(detail.reportedState);
+    if (!vendorLockId || !state) return [];
+    return [{ type: 'status', vendorLockId, status: { state } }];
+  }
+  if (envelope.source === 'spk.api') {
+    const aggregateId = detail.aggregateId;
+    const vendorLockId =
+      typeof aggregateId === 'string' || typeof aggregateId === 'number'
+        ? index.byAggregate(String(aggregateId))
+        : undefined;
+    const data =
+      detail.data && typeof detail.data === 'object' ? (detail.data as Record<string, unknown>) : {};
+    const type = typeof data.type === 'string' ? data.type : envelope['detail-type'];
+    if (!vendorLockId) return [];
+    if (type === 'KeyAdded' || type === 'KeyRemoved') return [];
+    const action = openEventToAction(type, data, envelope.time);
+    return action ? [{ type: 'activity', vendorLockId, action }] : [];
+  }
+  return [];
+}
+
+export function parseWebhookEnvelope(body: unknown): SpkWebhookEnvelope | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, unknown>;
+  if (typeof b.id !== 'string' || typeof b.source !== 'string' || !b.detail || typeof b.detail !== 'object')
+    return undefined;
+  return b as unknown as SpkWebhookEnvelope;
+}

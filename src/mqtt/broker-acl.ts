@@ -72,13 +72,15 @@ export class BrokerAcl {
     return this.commandFilters.some((f) => topicMatches(f, topic));
   }
 
-  mayPublish(username: string | undefined, topic: string): AclVerdict {
+  mayPublish(username: string | undefined, topic: string, retain = false): AclVerdict {
     if (this.isBridge(username)) return { ok: true };
     if (topic.startsWith('$SYS/')) return { ok: false, reason: '$SYS topics are reserved' };
     if (this.isCommandTopic(topic)) {
-      return this.mayCommand(username)
-        ? { ok: true }
-        : { ok: false, reason: 'this user may not send commands or requests' };
+      if (!this.mayCommand(username))
+        return { ok: false, reason: 'this user may not send commands or requests' };
+      // A retained command would run again for every new subscriber: refused at the door.
+      if (retain) return { ok: false, reason: 'commands and requests must not be retained' };
+      return { ok: true };
     }
     if (this.bridgeOwned.some((f) => topicMatches(f, topic)))
       return { ok: false, reason: 'only the bridge publishes on this topic' };

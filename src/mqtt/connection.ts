@@ -53,7 +53,6 @@ export class MqttConnection {
   private readonly handlers = new Set<{ filter: string; handler: MessageHandler }>();
   private readonly retained = new Map<string, { payload: string; qos: 0 | 1 }>();
   private readonly connectListeners = new Set<() => void>();
-  private firstConnectDone = false;
   private closed = false;
 
   private constructor(
@@ -83,11 +82,8 @@ export class MqttConnection {
         }
       }
     });
+    // Constructed after the first CONNACK, so every 'connect' from here on is a reconnect.
     client.on('connect', () => {
-      if (!this.firstConnectDone) {
-        this.firstConnectDone = true;
-        return;
-      }
       this.logger.info('Reconnected to the MQTT broker; republishing retained state');
       this.republishRetained();
       for (const listener of [...this.connectListeners]) listener();
@@ -205,7 +201,8 @@ export class MqttConnection {
   async subscribe(filter: string, handler: MessageHandler, qos: 0 | 1 = 1): Promise<() => void> {
     const entry = { filter, handler };
     this.handlers.add(entry);
-    await this.client.subscribeAsync(filter, { qos });
+    // MQTT 5: retain-as-published, so a retained command is recognisable even on a live subscription.
+    await this.client.subscribeAsync(filter, this.protocolVersion === 5 ? { qos, rap: true } : { qos });
     return () => {
       this.handlers.delete(entry);
       if ([...this.handlers].every((h) => h.filter !== filter) && !this.closed)

@@ -100,7 +100,7 @@ export class EmbeddedBroker {
     this.broker.authorizePublish = (client, packet, callback) => {
       if (client === null) return callback(null); // the broker's own will of a client long gone
       const username = this.usernames.get(client);
-      const verdict = acl.mayPublish(username, packet.topic);
+      const verdict = acl.mayPublish(username, packet.topic, packet.retain);
       if (verdict.ok) return callback(null);
       // Never the payload: it may hold an unlock code or a PIN.
       const what = acl.isCommandTopic(packet.topic) ? 'a command' : 'a publish';

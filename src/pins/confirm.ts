@@ -1,6 +1,7 @@
 import type { AccessCode } from '../core/model';
 import type { Unsubscribe } from '../core/events';
 import type { JournalEntry } from './journal';
+import { scheduleWindow } from './schedules';
 
 export type Verdict =
   | { state: 'confirmed'; code?: AccessCode }
@@ -26,15 +27,31 @@ export function matchesInput(entry: JournalEntry, code: AccessCode): boolean {
 }
 
 /** What a vendor listing says about an operation. */
-export function judgeListing(entry: JournalEntry, codes: readonly AccessCode[]): Verdict {
-  return judgeCode(entry, findTarget(entry, codes), true);
+export function judgeListing(entry: JournalEntry, codes: readonly AccessCode[], now: number): Verdict {
+  return judgeCode(entry, findTarget(entry, codes), true, now);
+}
+
+/**
+ * A code whose schedule starts later cannot be on the lock yet (Seam keeps it `unset` until then), so
+ * the vendor listing it as accepted is the confirmation; a later failure arrives as a code push.
+ */
+function startsLater(entry: JournalEntry, now: number): boolean {
+  const schedule = entry.input.schedule;
+  if (!schedule) return false;
+  const { start } = scheduleWindow(schedule);
+  return start !== undefined && start > now;
 }
 
 /**
  * What one code says about an operation. `complete` is true for a full listing (a code missing from
  * it is gone) and false for a single pushed code.
  */
-export function judgeCode(entry: JournalEntry, code: AccessCode | undefined, complete: boolean): Verdict {
+export function judgeCode(
+  entry: JournalEntry,
+  code: AccessCode | undefined,
+  complete: boolean,
+  now: number,
+): Verdict {
   if (entry.operation === 'delete') {
     if (code === undefined) return complete ? { state: 'confirmed' } : { state: 'waiting' };
     if (code.status === 'removed') return { state: 'confirmed', code };
@@ -48,6 +65,8 @@ export function judgeCode(entry: JournalEntry, code: AccessCode | undefined, com
   }
   if (code.status === 'failed') return { state: 'failed', code, why: 'The lock refused the code' };
   if (code.status === 'set' && matchesInput(entry, code)) return { state: 'confirmed', code };
+  if (code.status === 'pending' && startsLater(entry, now) && matchesInput(entry, code))
+    return { state: 'confirmed', code };
   return { state: 'waiting', code };
 }
 
@@ -61,6 +80,7 @@ export interface ConfirmArgs {
   pollInitialMs: number;
   pollMaxMs: number;
   signal?: AbortSignal;
+  now(): number;
 }
 
 export interface ConfirmOutcome {
@@ -92,7 +112,7 @@ export function waitForConfirmation(args: ConfirmArgs): Promise<ConfirmOutcome> 
       if (done || lockId !== args.lockId) return;
       const target = findTarget(args.entry, [code]);
       if (target === undefined) return;
-      const verdict = judgeCode(args.entry, target, false);
+      const verdict = judgeCode(args.entry, target, false, args.now());
       if (verdict.state !== 'waiting') finish({ verdict, by: 'push' });
       else last = verdict;
     });
@@ -102,7 +122,7 @@ export function waitForConfirmation(args: ConfirmArgs): Promise<ConfirmOutcome> 
       try {
         const codes = await args.readBack();
         if (done) return;
-        const verdict = judgeListing(args.entry, codes);
+        const verdict = judgeListing(args.entry, codes, args.now());
         if (verdict.state !== 'waiting') return finish({ verdict, by: 'readback' });
         last = verdict;
       } catch {

@@ -422,7 +422,7 @@ class PinService implements PinCodeService {
     plan: ConfirmPlan,
   ): Promise<CodeOperationResult> {
     if (answer) {
-      const verdict = judgeCode(entry, answer, false);
+      const verdict = judgeCode(entry, answer, false, this.deps.clock.now());
       if (verdict.state === 'confirmed') return this.finish(entry, 'confirmed', 'response', answer);
       if (verdict.state === 'failed')
         return this.finish(entry, 'failed', 'response', answer, failure(verdict.why));
@@ -437,6 +437,7 @@ class PinService implements PinCodeService {
       pollInitialMs: plan.pollInitialMs,
       pollMaxMs: plan.pollMaxMs,
       signal: this.stopper.signal,
+      now: () => this.deps.clock.now(),
     });
     const v = outcome.verdict;
     if (v.state === 'confirmed') return this.finish(entry, 'confirmed', outcome.by, v.code);

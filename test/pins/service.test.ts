@@ -176,6 +176,21 @@ describe('pins/code service', () => {
     assert.equal(driver.calls.create, 1);
   });
 
+  it('confirms a code that starts later once the vendor holds it, without waiting for the start', async () => {
+    const { driver, service } = setup([august], { confirmTimeoutMs: 5_000 });
+    driver.behaviour = 'never';
+    const schedule = { kind: 'time_bound' as const, start: future(2), end: future(4) };
+    const r = await service.create(august.id, { name: 'Ann', code: '483195', schedule });
+    assert.equal(r.outcome, 'confirmed');
+    assert.equal(r.code.status, 'pending');
+    // A code for now that stays pending is not confirmed.
+    const now = createCodeService(setup([august], { confirmTimeoutMs: 20 }).h.deps, FAST);
+    services.push(now);
+    drivers[drivers.length - 1].behaviour = 'never';
+    const r2 = await now.create(august.id, { name: 'Bob', code: '583196' });
+    assert.equal(r2.outcome, 'pending');
+  });
+
   it('updates and deletes, each confirmed', async () => {
     const { driver, service } = setup([august]);
     const created = await service.create(august.id, { name: 'Ann', code: '483195', userId: 'u1' });

@@ -24,14 +24,22 @@ export interface CodeCheckInput {
   now: number;
 }
 
-const has = (constraints: SeamCodeConstraint[], type: string) => constraints.some((c) => c.constraint_type === type);
+const has = (constraints: SeamCodeConstraint[], type: string) =>
+  constraints.some((c) => c.constraint_type === type);
 
 /** True when some run of 4 digits counts up or down by one (1234, 9876). */
 function hasSequence(code: string, run: number, allowSame: boolean): boolean {
   for (let i = 0; i + run <= code.length; i++) {
-    const part = code.slice(i, i + run).split('').map(Number);
+    const part = code
+      .slice(i, i + run)
+      .split('')
+      .map(Number);
     const steps = part.slice(1).map((d, j) => d - part[j]);
-    if (steps.every((s) => s === 1) || steps.every((s) => s === -1) || (allowSame && steps.every((s) => s === 0)))
+    if (
+      steps.every((s) => s === 1) ||
+      steps.every((s) => s === -1) ||
+      (allowSame && steps.every((s) => s === 0))
+    )
       return true;
   }
   return false;
@@ -48,27 +56,48 @@ export function codeViolations(props: SeamDeviceProperties, input: CodeCheckInpu
     if (!/^\d+$/.test(code)) out.push({ rule: 'digits', message: 'The code must contain digits only' });
     const lengths = props.supported_code_lengths;
     if (lengths && lengths.length > 0 ? !lengths.includes(code.length) : code.length < 4 || code.length > 9)
-      out.push({ rule: 'supported_code_lengths', message: `Code length ${code.length} is not supported by this device` });
+      out.push({
+        rule: 'supported_code_lengths',
+        message: `Code length ${code.length} is not supported by this device`,
+      });
     if (has(constraints, 'no_zeros') && code.includes('0'))
       out.push({ rule: 'no_zeros', message: 'The code cannot contain 0' });
     if (has(constraints, 'cannot_start_with_12') && code.startsWith('12'))
       out.push({ rule: 'cannot_start_with_12', message: 'The code cannot start with 12' });
     if (has(constraints, 'no_triple_consecutive_ints') && hasSequence(code, 4, true))
-      out.push({ rule: 'no_triple_consecutive_ints', message: 'No more than 3 digits in a row may be consecutive or the same' });
+      out.push({
+        rule: 'no_triple_consecutive_ints',
+        message: 'No more than 3 digits in a row may be consecutive or the same',
+      });
     if (has(constraints, 'no_ascending_or_descending_sequence') && hasSequence(code, code.length, false))
-      out.push({ rule: 'no_ascending_or_descending_sequence', message: 'The code cannot be an ascending or descending sequence' });
+      out.push({
+        rule: 'no_ascending_or_descending_sequence',
+        message: 'The code cannot be an ascending or descending sequence',
+      });
     if (has(constraints, 'at_least_three_unique_digits') && new Set(code).size < 3)
-      out.push({ rule: 'at_least_three_unique_digits', message: 'The code needs at least three different digits' });
+      out.push({
+        rule: 'at_least_three_unique_digits',
+        message: 'The code needs at least three different digits',
+      });
     if (has(constraints, 'cannot_contain_089') && /[089]/.test(code))
       out.push({ rule: 'cannot_contain_089', message: 'The code cannot contain 0, 8 or 9' });
     if (has(constraints, 'cannot_contain_0789') && /[0789]/.test(code))
       out.push({ rule: 'cannot_contain_0789', message: 'The code cannot contain 0, 7, 8 or 9' });
     if (has(constraints, 'no_all_same_digits') && code.length > 0 && new Set(code).size === 1)
       out.push({ rule: 'no_all_same_digits', message: 'The code cannot repeat a single digit' });
-    if (has(constraints, 'unique_first_four_digits') && input.otherCodes.some((c) => c.slice(0, 4) === code.slice(0, 4)))
-      out.push({ rule: 'unique_first_four_digits', message: 'Another code on this device starts with the same four digits' });
+    if (
+      has(constraints, 'unique_first_four_digits') &&
+      input.otherCodes.some((c) => c.slice(0, 4) === code.slice(0, 4))
+    )
+      out.push({
+        rule: 'unique_first_four_digits',
+        message: 'Another code on this device starts with the same four digits',
+      });
     if (has(constraints, 'pin_code_matches_existing_set') && !(input.existingSet ?? []).includes(code))
-      out.push({ rule: 'pin_code_matches_existing_set', message: 'The code must match an existing code of the account' });
+      out.push({
+        rule: 'pin_code_matches_existing_set',
+        message: 'The code must match an existing code of the account',
+      });
   }
   if (has(constraints, 'start_date_in_future') && input.starts_at && Date.parse(input.starts_at) <= input.now)
     out.push({ rule: 'start_date_in_future', message: 'starts_at must be in the future on this device' });
@@ -92,7 +121,12 @@ export function nameViolations(props: SeamDeviceProperties, input: CodeCheckInpu
 }
 
 /** A code that the device accepts and that no other code on it uses (access_codes/generate_code). */
-export function generateCodeFor(props: SeamDeviceProperties, otherCodes: string[], now: number, existingSet?: string[]): string {
+export function generateCodeFor(
+  props: SeamDeviceProperties,
+  otherCodes: string[],
+  now: number,
+  existingSet?: string[],
+): string {
   const constraints = props.code_constraints ?? [];
   if (has(constraints, 'pin_code_matches_existing_set')) {
     const free = (existingSet ?? []).find((c) => !otherCodes.includes(c));
@@ -103,7 +137,11 @@ export function generateCodeFor(props: SeamDeviceProperties, otherCodes: string[
   // cannot_specify_pin_code forbids a *chosen* code; the generator's own code is still checked.
   const checked: SeamDeviceProperties = {
     ...props,
-    code_constraints: constraints.filter((c) => c.constraint_type !== 'cannot_specify_pin_code' && c.constraint_type !== 'pin_code_matches_existing_set'),
+    code_constraints: constraints.filter(
+      (c) =>
+        c.constraint_type !== 'cannot_specify_pin_code' &&
+        c.constraint_type !== 'pin_code_matches_existing_set',
+    ),
   };
   for (let attempt = 0; attempt < 10_000; attempt++) {
     let code = '';

@@ -26,7 +26,12 @@ export const SEAM_ERROR_TYPES = {
   lockJammed: 'lock_jammed', // [INF] action attempt error type
 } as const;
 
-export function seamError(status: number, type: string, message: string, extra: Record<string, unknown> = {}): EmulatorHttpError {
+export function seamError(
+  status: number,
+  type: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): EmulatorHttpError {
   return new EmulatorHttpError(status, message, { type, ...extra });
 }
 
@@ -47,6 +52,14 @@ export function invalidInput(message: string, field?: string): EmulatorHttpError
 export function seamErrorShape(status: number, message: string, extra: Record<string, unknown>): unknown {
   const { type, ...rest } = extra;
   const fallback =
-    status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : status >= 500 ? 'internal_server_error' : 'invalid_input';
+    status === 401
+      ? 'unauthorized'
+      : status === 404
+        ? 'not_found'
+        : status === 429
+          ? 'rate_limited'
+          : status >= 500
+            ? 'internal_server_error'
+            : 'invalid_input';
   return { error: { type: typeof type === 'string' ? type : fallback, message, ...rest }, ok: false };
 }

@@ -14,7 +14,8 @@ export function paramsFrom(method: string, body: unknown, query: URLSearchParams
     return out;
   }
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw invalidInput('The request body must be a JSON object');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw invalidInput('The request body must be a JSON object');
   return body as Params;
 }
 
@@ -52,7 +53,8 @@ export function optStringArray(p: Params, key: string): string[] | undefined {
   const v = p[key];
   if (v === undefined || v === null) return undefined;
   const arr = typeof v === 'string' ? [v] : v;
-  if (!Array.isArray(arr) || arr.some((x) => typeof x !== 'string')) throw invalidInput(`${key} must be a list of strings`, key);
+  if (!Array.isArray(arr) || arr.some((x) => typeof x !== 'string'))
+    throw invalidInput(`${key} must be a list of strings`, key);
   return arr as string[];
 }
 
@@ -69,7 +71,10 @@ export function paginate<T>(
   items: T[],
   p: Params,
   nextUrl: (cursor: string) => string,
-): { page: T[]; pagination: { has_next_page: boolean; next_page_cursor: string | null; next_page_url: string | null } } {
+): {
+  page: T[];
+  pagination: { has_next_page: boolean; next_page_cursor: string | null; next_page_url: string | null };
+} {
   const limit = optNumber(p, 'limit') ?? 500;
   if (limit < 1) throw invalidInput('limit must be at least 1', 'limit');
   const cursor = optString(p, 'page_cursor');
@@ -84,6 +89,10 @@ export function paginate<T>(
   const next = hasNext ? Buffer.from(String(offset + limit), 'utf8').toString('base64url') : null;
   return {
     page,
-    pagination: { has_next_page: hasNext, next_page_cursor: next, next_page_url: next ? nextUrl(next) : null },
+    pagination: {
+      has_next_page: hasNext,
+      next_page_cursor: next,
+      next_page_url: next ? nextUrl(next) : null,
+    },
   };
 }

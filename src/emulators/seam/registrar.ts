@@ -7,7 +7,10 @@ export interface RouteContext {
   settle(attempt: SeamActionAttempt, p: Params): Promise<SeamActionAttempt>;
 }
 
-export type SeamRouteHandler = (p: Params, ctx: RouteContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export type SeamRouteHandler = (
+  p: Params,
+  ctx: RouteContext,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /** How route files add their routes to the Seam emulator (reads take GET and POST, like Seam). */
 export interface Registrar {

@@ -29,10 +29,13 @@ function schemaCheck(code: string | undefined): void {
 }
 
 function timeCheck(state: SeamState, fields: CodeFields): void {
-  if (!fields.starts_at !== !fields.ends_at) throw invalidInput('Both starts_at and ends_at must be provided if one is');
+  if (!fields.starts_at !== !fields.ends_at)
+    throw invalidInput('Both starts_at and ends_at must be provided if one is');
   if (fields.starts_at && fields.ends_at) {
-    if (Date.parse(fields.ends_at) <= Date.parse(fields.starts_at)) throw invalidInput('ends_at must be after starts_at', 'ends_at');
-    if (Date.parse(fields.ends_at) <= state.now()) throw invalidInput('ends_at must be in the future', 'ends_at');
+    if (Date.parse(fields.ends_at) <= Date.parse(fields.starts_at))
+      throw invalidInput('ends_at must be after starts_at', 'ends_at');
+    if (Date.parse(fields.ends_at) <= state.now())
+      throw invalidInput('ends_at must be in the future', 'ends_at');
   }
 }
 
@@ -40,7 +43,13 @@ function timeCheck(state: SeamState, fields: CodeFields): void {
  * Checks a new or changed code on a device as Seam does: constraints and lengths (every broken rule
  * named in error.data), duplicates (409), and the maximum of active codes.
  */
-function enforce(state: SeamState, device: SeamDevice, fields: CodeFields, selfId?: string, checkCode = true): void {
+function enforce(
+  state: SeamState,
+  device: SeamDevice,
+  fields: CodeFields,
+  selfId?: string,
+  checkCode = true,
+): void {
   const others = state.activeCodes(device.device_id, selfId);
   const props = device.properties;
   const input = {
@@ -54,15 +63,31 @@ function enforce(state: SeamState, device: SeamDevice, fields: CodeFields, selfI
   };
   const violations: CodeViolation[] = [...codeViolations(props, input), ...nameViolations(props, input)];
   if (violations.length > 0) {
-    throw seamError(400, SEAM_ERROR_TYPES.invalidAccessCode, `Access code breaks device constraints: ${violations.map((v) => v.rule).join(', ')}`, {
-      data: { constraint_types: [...new Set(violations.map((v) => v.rule))], messages: violations.map((v) => v.message) },
-    });
+    throw seamError(
+      400,
+      SEAM_ERROR_TYPES.invalidAccessCode,
+      `Access code breaks device constraints: ${violations.map((v) => v.rule).join(', ')}`,
+      {
+        data: {
+          constraint_types: [...new Set(violations.map((v) => v.rule))],
+          messages: violations.map((v) => v.message),
+        },
+      },
+    );
   }
   if (checkCode && fields.code !== undefined && others.some((c) => c.code === fields.code))
-    throw seamError(409, SEAM_ERROR_TYPES.duplicateAccessCode, 'Cannot set duplicate access code on this device');
+    throw seamError(
+      409,
+      SEAM_ERROR_TYPES.duplicateAccessCode,
+      'Cannot set duplicate access code on this device',
+    );
   const max = props.max_active_codes_supported;
   if (selfId === undefined && typeof max === 'number' && others.length >= max)
-    throw seamError(400, SEAM_ERROR_TYPES.maxAccessCodesReached, `Device holds at most ${max} active access codes`);
+    throw seamError(
+      400,
+      SEAM_ERROR_TYPES.maxAccessCodesReached,
+      `Device holds at most ${max} active access codes`,
+    );
 }
 
 function readFields(p: Params): CodeFields {
@@ -99,7 +124,12 @@ export function registerAccessCodeRoutes(r: Registrar, state: SeamState): void {
         name: fields.name ?? null,
         code:
           fields.code ??
-          generateCodeFor(device.properties, others, state.now(), state.existingPinSets.get(device.connected_account_id)),
+          generateCodeFor(
+            device.properties,
+            others,
+            state.now(),
+            state.existingPinSets.get(device.connected_account_id),
+          ),
         type: fields.starts_at ? 'time_bound' : 'ongoing',
         status: 'setting',
         starts_at: fields.starts_at ?? null,
@@ -147,8 +177,11 @@ export function registerAccessCodeRoutes(r: Registrar, state: SeamState): void {
     if (id) return { access_code: mustCode(state, id).code };
     const deviceId = optString(p, 'device_id');
     const code = optString(p, 'code');
-    if (!deviceId || !code) throw invalidInput('access_code_id, or device_id and code, is required', 'access_code_id');
-    const found = [...state.codes.values()].find((rec) => rec.code.device_id === deviceId && rec.code.code === code);
+    if (!deviceId || !code)
+      throw invalidInput('access_code_id, or device_id and code, is required', 'access_code_id');
+    const found = [...state.codes.values()].find(
+      (rec) => rec.code.device_id === deviceId && rec.code.code === code,
+    );
     if (!found) throw notFound(SEAM_ERROR_TYPES.accessCodeNotFound, 'Access Code');
     return { access_code: found.code };
   });
@@ -161,7 +194,8 @@ export function registerAccessCodeRoutes(r: Registrar, state: SeamState): void {
       const device = deviceForCodes(state, code.device_id);
       const fields = readFields(p);
       const type = optString(p, 'type');
-      if (type !== undefined && type !== 'ongoing' && type !== 'time_bound') throw invalidInput('type must be ongoing or time_bound', 'type');
+      if (type !== undefined && type !== 'ongoing' && type !== 'time_bound')
+        throw invalidInput('type must be ongoing or time_bound', 'type');
       const next: CodeFields = {
         name: fields.name !== undefined ? fields.name : code.name,
         code: fields.code ?? code.code ?? undefined,
@@ -174,7 +208,8 @@ export function registerAccessCodeRoutes(r: Registrar, state: SeamState): void {
       timeCheck(state, next);
       const codeChanged = fields.code !== undefined && fields.code !== code.code;
       enforce(state, device, next, code.access_code_id, codeChanged);
-      const scheduleChanged = next.starts_at !== (code.starts_at ?? undefined) || next.ends_at !== (code.ends_at ?? undefined);
+      const scheduleChanged =
+        next.starts_at !== (code.starts_at ?? undefined) || next.ends_at !== (code.ends_at ?? undefined);
       code.name = next.name ?? null;
       code.code = next.code ?? null;
       code.starts_at = next.starts_at ?? null;
@@ -187,7 +222,11 @@ export function registerAccessCodeRoutes(r: Registrar, state: SeamState): void {
         access_code_id: code.access_code_id,
         connected_account_id: device.connected_account_id,
       });
-      const attempt = state.startAttempt('UPDATE_ACCESS_CODE', () => null, codeChanged ? state.timings.codeSetMs : 0);
+      const attempt = state.startAttempt(
+        'UPDATE_ACCESS_CODE',
+        () => null,
+        codeChanged ? state.timings.codeSetMs : 0,
+      );
       return { action_attempt: await ctx.settle(attempt, p) };
     },
     ['POST', 'PUT', 'PATCH'],
@@ -198,7 +237,8 @@ export function registerAccessCodeRoutes(r: Registrar, state: SeamState): void {
     async (p, ctx) => {
       const record = mustCode(state, reqString(p, 'access_code_id'));
       const deviceId = optString(p, 'device_id');
-      if (deviceId && deviceId !== record.code.device_id) throw notFound(SEAM_ERROR_TYPES.accessCodeNotFound, 'Access Code');
+      if (deviceId && deviceId !== record.code.device_id)
+        throw notFound(SEAM_ERROR_TYPES.accessCodeNotFound, 'Access Code');
       // Resolved by the sweep when the code is gone from the lock.
       const attempt = state.startAttempt('DELETE_ACCESS_CODE', () => null, Number.MAX_SAFE_INTEGER);
       state.beginRemoval(record, attempt.action_attempt_id);
@@ -210,7 +250,12 @@ export function registerAccessCodeRoutes(r: Registrar, state: SeamState): void {
   r.add('/access_codes/generate_code', (p) => {
     const device = deviceForCodes(state, reqString(p, 'device_id'));
     const others = state.activeCodes(device.device_id).map((c) => c.code ?? '');
-    const code = generateCodeFor(device.properties, others, state.now(), state.existingPinSets.get(device.connected_account_id));
+    const code = generateCodeFor(
+      device.properties,
+      others,
+      state.now(),
+      state.existingPinSets.get(device.connected_account_id),
+    );
     return { generated_code: { device_id: device.device_id, code } };
   });
 }

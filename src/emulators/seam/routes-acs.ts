@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { SeamAcsCredential, SeamAcsSystem, SeamAcsUser, SeamUserIdentity } from '../../vendors/seam/types';
+import type {
+  SeamAcsCredential,
+  SeamAcsSystem,
+  SeamAcsUser,
+  SeamUserIdentity,
+} from '../../vendors/seam/types';
 import { SEAM_ERROR_TYPES, invalidInput, notFound, seamError } from './errors';
 import { type Params, optBool, optDate, optString, optStringArray, reqString } from './params';
 import type { Registrar } from './registrar';
@@ -35,12 +40,21 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
       const phone = optString(p, 'phone_number');
       const fullName = optString(p, 'full_name');
       const key = optString(p, 'user_identity_key');
-      if (email !== undefined && !EMAIL.test(email)) throw invalidInput('email_address must be an email address', 'email_address');
+      if (email !== undefined && !EMAIL.test(email))
+        throw invalidInput('email_address must be an email address', 'email_address');
       const all = [...state.userIdentities.values()];
       if (key && all.some((u) => u.user_identity_key === key))
-        throw seamError(409, SEAM_ERROR_TYPES.userIdentityKeyExists, 'A user identity with this user_identity_key already exists');
+        throw seamError(
+          409,
+          SEAM_ERROR_TYPES.userIdentityKeyExists,
+          'A user identity with this user_identity_key already exists',
+        );
       if (email && all.some((u) => u.email_address?.toLowerCase() === email.toLowerCase()))
-        throw seamError(409, SEAM_ERROR_TYPES.userIdentityEmailExists, 'A user identity with this email_address already exists');
+        throw seamError(
+          409,
+          SEAM_ERROR_TYPES.userIdentityEmailExists,
+          'A user identity with this email_address already exists',
+        );
       const identity: SeamUserIdentity = {
         user_identity_id: randomUUID(),
         user_identity_key: key ?? null,
@@ -63,7 +77,8 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
   r.add('/user_identities/get', (p) => {
     const id = optString(p, 'user_identity_id');
     const key = optString(p, 'user_identity_key');
-    if (!id && !key) throw invalidInput('user_identity_id or user_identity_key is required', 'user_identity_id');
+    if (!id && !key)
+      throw invalidInput('user_identity_id or user_identity_key is required', 'user_identity_id');
     const identity = id
       ? state.userIdentities.get(id)
       : [...state.userIdentities.values()].find((u) => u.user_identity_key === key);
@@ -102,7 +117,10 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
       const identity = mustIdentity(state, reqString(p, 'user_identity_id'));
       const manager = mustSystem(state, reqString(p, 'credential_manager_acs_system_id'));
       if (!manager.is_credential_manager)
-        throw invalidInput('credential_manager_acs_system_id is not a credential manager', 'credential_manager_acs_system_id');
+        throw invalidInput(
+          'credential_manager_acs_system_id is not a credential manager',
+          'credential_manager_acs_system_id',
+        );
       optBool(p, 'create_credential_manager_user');
       const automation = {
         enrollment_automation_id: randomUUID(),
@@ -118,7 +136,9 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
   );
   r.add('/user_identities/enrollment_automations/list', (p) => {
     const id = mustIdentity(state, reqString(p, 'user_identity_id')).user_identity_id;
-    return { enrollment_automations: [...state.enrollments.values()].filter((e) => e.user_identity_id === id) };
+    return {
+      enrollment_automations: [...state.enrollments.values()].filter((e) => e.user_identity_id === id),
+    };
   });
 
   // Step 4: ACS users, "unsubscribed" on Salto KS until their access schedule starts.
@@ -127,13 +147,15 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
     (p) => {
       const fullName = reqString(p, 'full_name');
       const system = mustSystem(state, reqString(p, 'acs_system_id'));
-      if (system.is_credential_manager) throw invalidInput('acs_system_id is a credential manager', 'acs_system_id');
+      if (system.is_credential_manager)
+        throw invalidInput('acs_system_id is a credential manager', 'acs_system_id');
       const identityId = optString(p, 'user_identity_id');
       const identity = identityId ? mustIdentity(state, identityId) : undefined;
       const rawSchedule = p.access_schedule;
       let schedule: SeamAcsUser['access_schedule'];
       if (rawSchedule !== undefined && rawSchedule !== null) {
-        if (typeof rawSchedule !== 'object') throw invalidInput('access_schedule must be an object', 'access_schedule');
+        if (typeof rawSchedule !== 'object')
+          throw invalidInput('access_schedule must be an object', 'access_schedule');
         const s = rawSchedule as Params;
         const startsAt = optDate(s, 'starts_at') ?? state.iso();
         const endsAt = optDate(s, 'ends_at') ?? null;
@@ -142,7 +164,9 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
         schedule = { starts_at: startsAt, ends_at: endsAt };
       }
       const groupIds = optStringArray(p, 'acs_access_group_ids') ?? [];
-      for (const g of groupIds) if (!state.accessGroups.has(g)) throw notFound(SEAM_ERROR_TYPES.acsAccessGroupNotFound, 'acs_access_group');
+      for (const g of groupIds)
+        if (!state.accessGroups.has(g))
+          throw notFound(SEAM_ERROR_TYPES.acsAccessGroupNotFound, 'acs_access_group');
       const email = optString(p, 'email_address') ?? optString(p, 'email');
       const user: SeamAcsUser = {
         acs_user_id: randomUUID(),
@@ -167,8 +191,10 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
       if (schedule) {
         user.access_schedule = schedule;
         const now = state.now();
-        const inside = Date.parse(schedule.starts_at) <= now && (!schedule.ends_at || Date.parse(schedule.ends_at) > now);
-        if (!inside && system.external_type === 'salto_ks_site') user.warnings.push(state.unsubscribedWarning());
+        const inside =
+          Date.parse(schedule.starts_at) <= now && (!schedule.ends_at || Date.parse(schedule.ends_at) > now);
+        if (!inside && system.external_type === 'salto_ks_site')
+          user.warnings.push(state.unsubscribedWarning());
       }
       state.acsUsers.set(user.acs_user_id, user);
       identity?.acs_user_ids.push(user.acs_user_id);
@@ -184,7 +210,8 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
     const identityId = optString(p, 'user_identity_id');
     return {
       acs_users: [...state.acsUsers.values()].filter(
-        (u) => (!systemId || u.acs_system_id === systemId) && (!identityId || u.user_identity_id === identityId),
+        (u) =>
+          (!systemId || u.acs_system_id === systemId) && (!identityId || u.user_identity_id === identityId),
       ),
     };
   });
@@ -197,7 +224,10 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
       for (const c of [...state.credentials.values()])
         if (c.acs_user_id === user.acs_user_id) {
           state.credentials.delete(c.acs_credential_id);
-          state.emit('acs_credential.deleted', { acs_system_id: c.acs_system_id, acs_credential_id: c.acs_credential_id });
+          state.emit('acs_credential.deleted', {
+            acs_system_id: c.acs_system_id,
+            acs_credential_id: c.acs_credential_id,
+          });
         }
       if (user.user_identity_id) {
         const identity = state.userIdentities.get(user.user_identity_id);
@@ -229,10 +259,12 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
     '/acs/credentials/create',
     (p) => {
       const method = reqString(p, 'access_method');
-      if (!['code', 'card', 'mobile_key'].includes(method)) throw invalidInput('access_method must be code, card or mobile_key', 'access_method');
+      if (!['code', 'card', 'mobile_key'].includes(method))
+        throw invalidInput('access_method must be code, card or mobile_key', 'access_method');
       const userId = optString(p, 'acs_user_id');
       const identityId = optString(p, 'user_identity_id');
-      if (!userId && !identityId) throw invalidInput('acs_user_id or user_identity_id is required', 'acs_user_id');
+      if (!userId && !identityId)
+        throw invalidInput('acs_user_id or user_identity_id is required', 'acs_user_id');
       const user = userId
         ? mustAcsUser(state, userId)
         : [...state.acsUsers.values()].find((u) => u.user_identity_id === identityId);
@@ -242,10 +274,16 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
         const enrolled =
           user.user_identity_id !== undefined &&
           [...state.enrollments.values()].some(
-            (e) => e.user_identity_id === user.user_identity_id && managers.includes(e.credential_manager_acs_system_id),
+            (e) =>
+              e.user_identity_id === user.user_identity_id &&
+              managers.includes(e.credential_manager_acs_system_id),
           );
         if (!enrolled)
-          throw seamError(400, SEAM_ERROR_TYPES.missingCredentialManagerUser, 'The user identity has no enrollment automation for a credential manager of this access system');
+          throw seamError(
+            400,
+            SEAM_ERROR_TYPES.missingCredentialManagerUser,
+            'The user identity has no enrollment automation for a credential manager of this access system',
+          );
       }
       const code = optString(p, 'code');
       const credential: SeamAcsCredential = {
@@ -270,7 +308,10 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
       }
       if (code) (credential as SeamAcsCredential & { code?: string }).code = code;
       state.credentials.set(credential.acs_credential_id, credential);
-      state.emit('acs_credential.issued', { acs_system_id: user.acs_system_id, acs_credential_id: credential.acs_credential_id });
+      state.emit('acs_credential.issued', {
+        acs_system_id: user.acs_system_id,
+        acs_credential_id: credential.acs_credential_id,
+      });
       return { acs_credential: credential };
     },
     ['POST'],
@@ -291,7 +332,10 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
       const credential = state.credentials.get(id);
       if (!credential) throw notFound(SEAM_ERROR_TYPES.acsCredentialNotFound, 'acs_credential');
       state.credentials.delete(id);
-      state.emit('acs_credential.deleted', { acs_system_id: credential.acs_system_id, acs_credential_id: id });
+      state.emit('acs_credential.deleted', {
+        acs_system_id: credential.acs_system_id,
+        acs_credential_id: id,
+      });
       return {};
     },
     ['POST', 'DELETE'],

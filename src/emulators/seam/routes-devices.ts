@@ -46,7 +46,11 @@ function lockCommand(state: SeamState, p: Params, locked: boolean) {
 
 export function registerDeviceRoutes(r: Registrar, state: SeamState): void {
   r.add('/devices/list', (p, ctx) => {
-    const { page, pagination } = paginate(filterDevices(state, p, false), p, (c) => `${ctx.baseUrl}/devices/list?page_cursor=${c}`);
+    const { page, pagination } = paginate(
+      filterDevices(state, p, false),
+      p,
+      (c) => `${ctx.baseUrl}/devices/list?page_cursor=${c}`,
+    );
     return { devices: page, pagination };
   });
   r.add('/devices/get', (p) => ({ device: findDevice(state, p, false) }));
@@ -59,8 +63,16 @@ export function registerDeviceRoutes(r: Registrar, state: SeamState): void {
     const lock = findDevice(state, p, true);
     return { lock, device: lock };
   });
-  r.add('/locks/lock_door', async (p, ctx) => ({ action_attempt: await ctx.settle(lockCommand(state, p, true), p) }), ['POST']);
-  r.add('/locks/unlock_door', async (p, ctx) => ({ action_attempt: await ctx.settle(lockCommand(state, p, false), p) }), ['POST']);
+  r.add(
+    '/locks/lock_door',
+    async (p, ctx) => ({ action_attempt: await ctx.settle(lockCommand(state, p, true), p) }),
+    ['POST'],
+  );
+  r.add(
+    '/locks/unlock_door',
+    async (p, ctx) => ({ action_attempt: await ctx.settle(lockCommand(state, p, false), p) }),
+    ['POST'],
+  );
   r.add('/action_attempts/get', (p) => {
     const record = state.attempts.get(reqString(p, 'action_attempt_id'));
     if (!record) throw notFound(SEAM_ERROR_TYPES.actionAttemptNotFound, 'action_attempt');

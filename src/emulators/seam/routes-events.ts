@@ -20,15 +20,23 @@ export function registerEventRoutes(r: Registrar, state: SeamState): void {
       to = Date.parse(between[1]);
     } else from = Date.parse(since as string);
     if (Number.isNaN(from) || Number.isNaN(to)) throw invalidInput('since/between must be dates', 'since');
-    const deviceIds = optStringArray(p, 'device_ids') ?? (optString(p, 'device_id') ? [optString(p, 'device_id') as string] : undefined);
-    const types = optStringArray(p, 'event_types') ?? (optString(p, 'event_type') ? [optString(p, 'event_type') as string] : undefined);
+    const deviceIds =
+      optStringArray(p, 'device_ids') ??
+      (optString(p, 'device_id') ? [optString(p, 'device_id') as string] : undefined);
+    const types =
+      optStringArray(p, 'event_types') ??
+      (optString(p, 'event_type') ? [optString(p, 'event_type') as string] : undefined);
     const limit = optNumber(p, 'limit') ?? 500;
     const events = state.events
       .filter((e) => {
         const at = Date.parse(e.created_at);
         return at >= from && at <= to;
       })
-      .filter((e) => (!deviceIds || (e.device_id !== undefined && deviceIds.includes(e.device_id))) && (!types || types.includes(e.event_type)))
+      .filter(
+        (e) =>
+          (!deviceIds || (e.device_id !== undefined && deviceIds.includes(e.device_id))) &&
+          (!types || types.includes(e.event_type)),
+      )
       .slice(0, limit);
     return { events };
   });
@@ -43,7 +51,8 @@ export function registerEventRoutes(r: Registrar, state: SeamState): void {
       } catch {
         throw invalidInput('url must be a URL', 'url');
       }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalidInput('url must be http(s)', 'url');
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw invalidInput('url must be http(s)', 'url');
       const webhook: SeamWebhook = {
         webhook_id: randomUUID(),
         url,
@@ -55,7 +64,9 @@ export function registerEventRoutes(r: Registrar, state: SeamState): void {
     },
     ['POST'],
   );
-  r.add('/webhooks/list', () => ({ webhooks: [...state.webhooks.values()].map(({ secret: _secret, ...w }) => w) }));
+  r.add('/webhooks/list', () => ({
+    webhooks: [...state.webhooks.values()].map(({ secret: _secret, ...w }) => w),
+  }));
   r.add('/webhooks/get', (p) => {
     const webhook = state.webhooks.get(reqString(p, 'webhook_id'));
     if (!webhook) throw notFound(SEAM_ERROR_TYPES.webhookNotFound, 'webhook');

@@ -14,7 +14,14 @@ export function seamSandbox(): SandboxVendor {
       emulator = new SeamEmulator({ timings: 'realistic', seed: true });
       const url = await emulator.listen();
       const accounts: AccountConfig[] = [
-        { vendor: 'seam', id: 'seam-demo', name: 'Seam demo workspace', apiKey: SEAM_EMULATOR_API_KEY, baseUrl: url, eventPollSeconds: 2 },
+        {
+          vendor: 'seam',
+          id: 'seam-demo',
+          name: 'Seam demo workspace',
+          apiKey: SEAM_EMULATOR_API_KEY,
+          baseUrl: url,
+          eventPollSeconds: 2,
+        },
       ];
       return { url, accounts };
     },

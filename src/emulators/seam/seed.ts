@@ -23,7 +23,12 @@ export interface SeamDemoIds {
 
 export function addAcsSystem(
   state: SeamState,
-  input: { name: string; external_type?: string; is_credential_manager?: boolean; connected_account_id: string },
+  input: {
+    name: string;
+    external_type?: string;
+    is_credential_manager?: boolean;
+    connected_account_id: string;
+  },
 ): SeamAcsSystem {
   const system: SeamAcsSystem = {
     acs_system_id: randomUUID(),
@@ -120,7 +125,11 @@ export function seedDemo(state: SeamState): SeamDemoIds {
   });
   state.setOnline(offline.device_id, false);
 
-  const site = addAcsSystem(state, { name: 'Salto KS Site', external_type: 'salto_ks_site', connected_account_id: SALTO_KS_ACCOUNT });
+  const site = addAcsSystem(state, {
+    name: 'Salto KS Site',
+    external_type: 'salto_ks_site',
+    connected_account_id: SALTO_KS_ACCOUNT,
+  });
   const manager = addAcsSystem(state, {
     name: 'Salto KS Credential Manager',
     is_credential_manager: true,

@@ -42,7 +42,12 @@ export class SeamEmulator {
 
   constructor(options: SeamEmulatorOptions = {}) {
     const t = options.timings;
-    const timings = t === 'realistic' ? REALISTIC_TIMINGS : t === 'fast' || t === undefined ? FAST_TIMINGS : { ...FAST_TIMINGS, ...t };
+    const timings =
+      t === 'realistic'
+        ? REALISTIC_TIMINGS
+        : t === 'fast' || t === undefined
+          ? FAST_TIMINGS
+          : { ...FAST_TIMINGS, ...t };
     this.state = new SeamState({ ...timings }, options.now);
     for (const key of options.apiKeys ?? [SEAM_EMULATOR_API_KEY]) this.state.apiKeys.add(key);
     this.webhooks = new WebhookDispatcher(this.state);
@@ -92,15 +97,20 @@ export class SeamEmulator {
       return { status: 200, body: { ...result, ok: true }, headers: { 'seam-request-id': requestId } };
     } catch (err) {
       if (err instanceof EmulatorHttpError)
-        throw new EmulatorHttpError(err.status, err.message, err.extra, { ...err.headers, 'seam-request-id': requestId });
+        throw new EmulatorHttpError(err.status, err.message, err.extra, {
+          ...err.headers,
+          'seam-request-id': requestId,
+        });
       throw err;
     }
   }
 
   private authenticate(headers: Record<string, string>): void {
-    if (!headers['authorization']) throw seamError(401, SEAM_ERROR_TYPES.unauthorized, 'No Authorization header');
+    if (!headers['authorization'])
+      throw seamError(401, SEAM_ERROR_TYPES.unauthorized, 'No Authorization header');
     const key = bearer(headers);
-    if (!key || !this.state.apiKeys.has(key)) throw seamError(401, SEAM_ERROR_TYPES.unauthorized, 'API Key not found');
+    if (!key || !this.state.apiKeys.has(key))
+      throw seamError(401, SEAM_ERROR_TYPES.unauthorized, 'API Key not found');
   }
 
   /** `sync: true` waits for the attempt to finish, like Seam; otherwise the pending attempt answers. */
@@ -155,8 +165,13 @@ export class SeamEmulator {
       (r) => r.code.device_id === deviceId && r.code.code === code && r.code.status === 'set',
     );
     if (!record)
-      return this.state.emit('lock.access_denied', { device_id: deviceId, connected_account_id: device.connected_account_id });
-    const event = this.state.setLocked(deviceId, false, 'keycode', { access_code_id: record.code.access_code_id });
+      return this.state.emit('lock.access_denied', {
+        device_id: deviceId,
+        connected_account_id: device.connected_account_id,
+      });
+    const event = this.state.setLocked(deviceId, false, 'keycode', {
+      access_code_id: record.code.access_code_id,
+    });
     if (record.code.is_one_time_use) this.state.beginRemoval(record);
     return event;
   }

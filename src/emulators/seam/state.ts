@@ -169,7 +169,15 @@ export class SeamState {
     device.properties.online = online;
     device.errors = online
       ? device.errors.filter((e) => e.error_code !== 'device_offline')
-      : [...device.errors, { error_code: 'device_offline', message: 'Device is offline', is_device_error: true, created_at: this.iso() }];
+      : [
+          ...device.errors,
+          {
+            error_code: 'device_offline',
+            message: 'Device is offline',
+            is_device_error: true,
+            created_at: this.iso(),
+          },
+        ];
     this.emit(online ? 'device.connected' : 'device.disconnected', {
       device_id: deviceId,
       connected_account_id: device.connected_account_id,
@@ -199,12 +207,15 @@ export class SeamState {
     const status = level < 0.1 ? 'critical' : level < 0.2 ? 'low' : level < 0.8 ? 'good' : 'full';
     device.properties.battery_level = level;
     device.properties.battery = { level, status };
-    this.emit(status === 'low' || status === 'critical' ? 'device.low_battery' : 'device.battery_status_changed', {
-      device_id: deviceId,
-      connected_account_id: device.connected_account_id,
-      battery_level: level,
-      battery_status: status,
-    });
+    this.emit(
+      status === 'low' || status === 'critical' ? 'device.low_battery' : 'device.battery_status_changed',
+      {
+        device_id: deviceId,
+        connected_account_id: device.connected_account_id,
+        battery_level: level,
+        battery_status: status,
+      },
+    );
   }
 
   mustDevice(deviceId: string): SeamDevice {
@@ -215,7 +226,11 @@ export class SeamState {
 
   // -- action attempts -----------------------------------------------------------------------------------
 
-  startAttempt(actionType: string, effect: AttemptRecord['effect'], delayMs = this.timings.actionMs): SeamActionAttempt {
+  startAttempt(
+    actionType: string,
+    effect: AttemptRecord['effect'],
+    delayMs = this.timings.actionMs,
+  ): SeamActionAttempt {
     const attempt: SeamActionAttempt = {
       action_attempt_id: randomUUID(),
       action_type: actionType,
@@ -234,7 +249,8 @@ export class SeamState {
       const device = this.devices.get(deviceId);
       if (!device || device.properties.online === false)
         return { type: SEAM_ERROR_TYPES.deviceOffline, message: 'Device is offline' };
-      if (this.jammed.delete(deviceId)) return { type: SEAM_ERROR_TYPES.lockJammed, message: 'The lock is jammed' };
+      if (this.jammed.delete(deviceId))
+        return { type: SEAM_ERROR_TYPES.lockJammed, message: 'The lock is jammed' };
       this.setLocked(deviceId, locked, 'seamapi', { action_attempt_id: attempt.action_attempt_id });
       this.emit(`action_attempt.${locked ? 'lock_door' : 'unlock_door'}.succeeded`, {
         device_id: deviceId,
@@ -299,7 +315,11 @@ export class SeamState {
   private sweepCode(id: string, record: CodeRecord, now: number): void {
     const code = record.code;
     const device = this.devices.get(code.device_id);
-    const fields = { device_id: code.device_id, access_code_id: id, connected_account_id: device?.connected_account_id };
+    const fields = {
+      device_id: code.device_id,
+      access_code_id: id,
+      connected_account_id: device?.connected_account_id,
+    };
     const ends = code.ends_at ? Date.parse(code.ends_at) : undefined;
     if (code.status === 'removing') {
       if (record.removeAt !== undefined && record.removeAt <= now) {
@@ -323,7 +343,12 @@ export class SeamState {
       this.emit('access_code.scheduled_on_device', fields);
     }
     // A code settles only while its lock is online.
-    if (code.status === 'setting' && record.settleAt !== undefined && record.settleAt <= now && device?.properties.online !== false) {
+    if (
+      code.status === 'setting' &&
+      record.settleAt !== undefined &&
+      record.settleAt <= now &&
+      device?.properties.online !== false
+    ) {
       code.status = 'set';
       record.settleAt = undefined;
       if (code.type === 'time_bound') code.is_scheduled_on_device = true;
@@ -335,9 +360,11 @@ export class SeamState {
   private sweepAcsUser(user: SeamAcsUser, now: number): void {
     const schedule = user.access_schedule;
     if (!schedule) return;
-    const inside = Date.parse(schedule.starts_at) <= now && (!schedule.ends_at || Date.parse(schedule.ends_at) > now);
+    const inside =
+      Date.parse(schedule.starts_at) <= now && (!schedule.ends_at || Date.parse(schedule.ends_at) > now);
     const flagged = user.warnings.some((w) => w.warning_code === 'salto_ks_user_not_subscribed');
-    if (inside && flagged) user.warnings = user.warnings.filter((w) => w.warning_code !== 'salto_ks_user_not_subscribed');
+    if (inside && flagged)
+      user.warnings = user.warnings.filter((w) => w.warning_code !== 'salto_ks_user_not_subscribed');
     if (!inside && !flagged) user.warnings.push(this.unsubscribedWarning());
   }
 

@@ -81,7 +81,14 @@ export class WebhookDispatcher {
       'svix-timestamp': String(timestamp),
       'svix-signature': svixSignature(webhook.secret ?? '', svixId, timestamp, body),
     });
-    this.deliveries.push({ webhook_id: webhook.webhook_id, event_id: event.event_id, svix_id: svixId, attempt, status, at: this.state.now() });
+    this.deliveries.push({
+      webhook_id: webhook.webhook_id,
+      event_id: event.event_id,
+      svix_id: svixId,
+      attempt,
+      status,
+      at: this.state.now(),
+    });
     if (this.deliveries.length > 5000) this.deliveries.splice(0, 1000);
     if (status < 200 || status >= 300) this.later(webhook, event, svixId, attempt + 1);
   }
@@ -96,11 +103,15 @@ function post(url: string, body: string, headers: Record<string, string>): Promi
       return resolve(0);
     }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, timeout: 5000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(0));
-    });
+    const req = send(
+      target,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, timeout: 5000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(0));
     req.end(body);

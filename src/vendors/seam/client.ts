@@ -76,7 +76,9 @@ export class SeamClient {
       signal: opts.signal,
     });
     if (!res.data || typeof res.data !== 'object')
-      throw new LockbridgeError('vendor_error', `seam answered ${path} with no JSON body`, { vendor: 'seam' });
+      throw new LockbridgeError('vendor_error', `seam answered ${path} with no JSON body`, {
+        vendor: 'seam',
+      });
     return res.data;
   }
 
@@ -114,13 +116,22 @@ export class SeamClient {
   }
 
   async lockDoor(deviceId: string, signal?: AbortSignal): Promise<SeamActionAttempt> {
-    return (await this.write<{ action_attempt: SeamActionAttempt }>(SEAM_PATHS.lockDoor, { device_id: deviceId }, signal))
-      .action_attempt;
+    return (
+      await this.write<{ action_attempt: SeamActionAttempt }>(
+        SEAM_PATHS.lockDoor,
+        { device_id: deviceId },
+        signal,
+      )
+    ).action_attempt;
   }
 
   async unlockDoor(deviceId: string, signal?: AbortSignal): Promise<SeamActionAttempt> {
     return (
-      await this.write<{ action_attempt: SeamActionAttempt }>(SEAM_PATHS.unlockDoor, { device_id: deviceId }, signal)
+      await this.write<{ action_attempt: SeamActionAttempt }>(
+        SEAM_PATHS.unlockDoor,
+        { device_id: deviceId },
+        signal,
+      )
     ).action_attempt;
   }
 
@@ -136,7 +147,9 @@ export class SeamClient {
 
   // -- access codes -----------------------------------------------------------------------------------
 
-  async createAccessCode(body: AccessCodeCreateBody): Promise<{ access_code: SeamAccessCode; action_attempt?: SeamActionAttempt }> {
+  async createAccessCode(
+    body: AccessCodeCreateBody,
+  ): Promise<{ access_code: SeamAccessCode; action_attempt?: SeamActionAttempt }> {
     return this.write(SEAM_PATHS.accessCodesCreate, body);
   }
 
@@ -157,17 +170,23 @@ export class SeamClient {
   }
 
   async getAccessCode(accessCodeId: string): Promise<SeamAccessCode> {
-    return (await this.read<{ access_code: SeamAccessCode }>(SEAM_PATHS.accessCodesGet, { access_code_id: accessCodeId }))
-      .access_code;
+    return (
+      await this.read<{ access_code: SeamAccessCode }>(SEAM_PATHS.accessCodesGet, {
+        access_code_id: accessCodeId,
+      })
+    ).access_code;
   }
 
   async updateAccessCode(body: AccessCodeUpdateBody): Promise<SeamActionAttempt | undefined> {
-    return (await this.write<{ action_attempt?: SeamActionAttempt }>(SEAM_PATHS.accessCodesUpdate, body)).action_attempt;
+    return (await this.write<{ action_attempt?: SeamActionAttempt }>(SEAM_PATHS.accessCodesUpdate, body))
+      .action_attempt;
   }
 
   async deleteAccessCode(accessCodeId: string): Promise<SeamActionAttempt | undefined> {
     return (
-      await this.write<{ action_attempt?: SeamActionAttempt }>(SEAM_PATHS.accessCodesDelete, { access_code_id: accessCodeId })
+      await this.write<{ action_attempt?: SeamActionAttempt }>(SEAM_PATHS.accessCodesDelete, {
+        access_code_id: accessCodeId,
+      })
     ).action_attempt;
   }
 
@@ -176,7 +195,9 @@ export class SeamClient {
       device_id: deviceId,
     });
     if (typeof res.generated_code?.code !== 'string')
-      throw new LockbridgeError('vendor_error', 'seam generate_code answered without a code', { vendor: 'seam' });
+      throw new LockbridgeError('vendor_error', 'seam generate_code answered without a code', {
+        vendor: 'seam',
+      });
     return res.generated_code.code;
   }
 
@@ -188,7 +209,10 @@ export class SeamClient {
 
   async createWebhook(url: string, eventTypes?: string[]): Promise<SeamWebhook> {
     return (
-      await this.write<{ webhook: SeamWebhook }>(SEAM_PATHS.webhooksCreate, eventTypes ? { url, event_types: eventTypes } : { url })
+      await this.write<{ webhook: SeamWebhook }>(
+        SEAM_PATHS.webhooksCreate,
+        eventTypes ? { url, event_types: eventTypes } : { url },
+      )
     ).webhook;
   }
 
@@ -204,11 +228,15 @@ export class SeamClient {
     full_name?: string;
     user_identity_key?: string;
   }): Promise<SeamUserIdentity> {
-    return (await this.write<{ user_identity: SeamUserIdentity }>(SEAM_PATHS.userIdentitiesCreate, body)).user_identity;
+    return (await this.write<{ user_identity: SeamUserIdentity }>(SEAM_PATHS.userIdentitiesCreate, body))
+      .user_identity;
   }
 
-  async getUserIdentity(by: { user_identity_id: string } | { user_identity_key: string }): Promise<SeamUserIdentity> {
-    return (await this.read<{ user_identity: SeamUserIdentity }>(SEAM_PATHS.userIdentitiesGet, by)).user_identity;
+  async getUserIdentity(
+    by: { user_identity_id: string } | { user_identity_key: string },
+  ): Promise<SeamUserIdentity> {
+    return (await this.read<{ user_identity: SeamUserIdentity }>(SEAM_PATHS.userIdentitiesGet, by))
+      .user_identity;
   }
 
   async listAcsSystems(): Promise<SeamAcsSystem[]> {
@@ -216,8 +244,9 @@ export class SeamClient {
   }
 
   async getAcsSystem(acsSystemId: string): Promise<SeamAcsSystem> {
-    return (await this.read<{ acs_system: SeamAcsSystem }>(SEAM_PATHS.acsSystemsGet, { acs_system_id: acsSystemId }))
-      .acs_system;
+    return (
+      await this.read<{ acs_system: SeamAcsSystem }>(SEAM_PATHS.acsSystemsGet, { acs_system_id: acsSystemId })
+    ).acs_system;
   }
 
   async listCompatibleCredentialManagers(acsSystemId: string): Promise<SeamAcsSystem[]> {
@@ -233,15 +262,22 @@ export class SeamClient {
     credential_manager_acs_system_id: string;
     create_credential_manager_user?: boolean;
   }): Promise<SeamEnrollmentAutomation> {
-    return (await this.write<{ enrollment_automation: SeamEnrollmentAutomation }>(SEAM_PATHS.enrollmentAutomationsLaunch, body))
-      .enrollment_automation;
+    return (
+      await this.write<{ enrollment_automation: SeamEnrollmentAutomation }>(
+        SEAM_PATHS.enrollmentAutomationsLaunch,
+        body,
+      )
+    ).enrollment_automation;
   }
 
   async listEnrollmentAutomations(userIdentityId: string): Promise<SeamEnrollmentAutomation[]> {
     return (
-      await this.read<{ enrollment_automations: SeamEnrollmentAutomation[] }>(SEAM_PATHS.enrollmentAutomationsList, {
-        user_identity_id: userIdentityId,
-      })
+      await this.read<{ enrollment_automations: SeamEnrollmentAutomation[] }>(
+        SEAM_PATHS.enrollmentAutomationsList,
+        {
+          user_identity_id: userIdentityId,
+        },
+      )
     ).enrollment_automations;
   }
 
@@ -278,14 +314,20 @@ export class SeamClient {
     acs_user_id: string;
     is_multi_phone_sync_credential?: boolean;
   }): Promise<SeamAcsCredential> {
-    return (await this.write<{ acs_credential: SeamAcsCredential }>(SEAM_PATHS.acsCredentialsCreate, body)).acs_credential;
+    return (await this.write<{ acs_credential: SeamAcsCredential }>(SEAM_PATHS.acsCredentialsCreate, body))
+      .acs_credential;
   }
 
   async listCredentials(body: { acs_user_id: string }): Promise<SeamAcsCredential[]> {
-    return (await this.read<{ acs_credentials: SeamAcsCredential[] }>(SEAM_PATHS.acsCredentialsList, body)).acs_credentials;
+    return (await this.read<{ acs_credentials: SeamAcsCredential[] }>(SEAM_PATHS.acsCredentialsList, body))
+      .acs_credentials;
   }
 
   async deleteCredential(acsCredentialId: string): Promise<void> {
-    await this.post(SEAM_PATHS.acsCredentialsDelete, { acs_credential_id: acsCredentialId }, { idempotent: true });
+    await this.post(
+      SEAM_PATHS.acsCredentialsDelete,
+      { acs_credential_id: acsCredentialId },
+      { idempotent: true },
+    );
   }
 }

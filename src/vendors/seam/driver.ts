@@ -2,7 +2,14 @@ import { LockbridgeError, isLockbridgeError } from '../../core/errors';
 import { EventFanout, type Unsubscribe } from '../../core/events';
 import { sleep } from '../../core/clock';
 import { readJson, writeJson } from '../../core/storage';
-import type { AccessCode, AccessCodeInput, LockCommand, Share, ShareRequest, ShareResult } from '../../core/model';
+import type {
+  AccessCode,
+  AccessCodeInput,
+  LockCommand,
+  Share,
+  ShareRequest,
+  ShareResult,
+} from '../../core/model';
 import type { SeamAccountConfig } from '../../config/types';
 import type {
   CodeDriver,
@@ -111,7 +118,8 @@ export class SeamDriver implements VendorDriver {
         client: this.client,
         clock: this.context.clock,
         logger: this.context.logger,
-        intervalMs: this.tuning.eventPollMs ?? (this.config.eventPollSeconds ?? SEAM_TIMING.eventPollSeconds) * 1000,
+        intervalMs:
+          this.tuning.eventPollMs ?? (this.config.eventPollSeconds ?? SEAM_TIMING.eventPollSeconds) * 1000,
         onEvent: (event) => this.handleEvent(event),
       });
       this.poller.start();
@@ -154,7 +162,9 @@ export class SeamDriver implements VendorDriver {
     else {
       this.webhook = await this.client.createWebhook(webhook.url);
       if (typeof this.webhook.secret !== 'string')
-        throw new LockbridgeError('vendor_error', 'Seam webhooks/create answered without a secret', { vendor: 'seam' });
+        throw new LockbridgeError('vendor_error', 'Seam webhooks/create answered without a secret', {
+          vendor: 'seam',
+        });
       await writeJson(this.context.storage, WEBHOOK_FILE, this.webhook);
     }
     this.context.redactor.addSecret(this.webhook.secret);
@@ -188,7 +198,8 @@ export class SeamDriver implements VendorDriver {
       this.acsSystems = await this.client.listAcsSystems();
     } catch (err) {
       // A workspace without access systems (or a key without ACS rights) simply has no mobile keys.
-      if (isLockbridgeError(err) && ['not_found', 'forbidden', 'not_supported'].includes(err.code)) this.acsSystems = [];
+      if (isLockbridgeError(err) && ['not_found', 'forbidden', 'not_supported'].includes(err.code))
+        this.acsSystems = [];
       else throw err;
     }
   }
@@ -212,7 +223,11 @@ export class SeamDriver implements VendorDriver {
     return this.locks.get(vendorLockId) as { lock: DriverLock; device: SeamDevice };
   }
 
-  async command(vendorLockId: string, command: LockCommand, options: CommandOptions): Promise<DriverCommandOutcome> {
+  async command(
+    vendorLockId: string,
+    command: LockCommand,
+    options: CommandOptions,
+  ): Promise<DriverCommandOutcome> {
     if (command === 'STATUS') return { status: (await this.getLock(vendorLockId)).status };
     const { lock } = await this.known(vendorLockId);
     const capability = command === 'LOCK' ? 'lock' : command === 'UNLOCK' ? 'unlock' : 'open';
@@ -227,7 +242,8 @@ export class SeamDriver implements VendorDriver {
         ? await this.client.lockDoor(vendorLockId, options.signal)
         : await this.client.unlockDoor(vendorLockId, options.signal);
     attempt = await this.resolveAttempt(attempt, options.signal);
-    if (attempt.status === 'error') throw actionAttemptError(attempt.error, vendorLockId, attempt.action_type);
+    if (attempt.status === 'error')
+      throw actionAttemptError(attempt.error, vendorLockId, attempt.action_type);
     // A successful action attempt is authoritative: the lock did it.
     const state = command === 'LOCK' ? 'LOCKED' : 'UNLOCKED';
     const status = { ...lock.status, state, online: true } as DriverLock['status'];
@@ -259,10 +275,15 @@ export class SeamDriver implements VendorDriver {
 
   private async listCodes(vendorLockId: string): Promise<AccessCode[]> {
     // Only this lock's codes: the fake answers every code of the workspace for an unknown device_id.
-    return (await this.client.listAccessCodes(vendorLockId)).filter((c) => c.device_id === vendorLockId).map((c) => this.toCode(c));
+    return (await this.client.listAccessCodes(vendorLockId))
+      .filter((c) => c.device_id === vendorLockId)
+      .map((c) => this.toCode(c));
   }
 
-  private async createCode(vendorLockId: string, input: AccessCodeInput & { code: string }): Promise<AccessCode> {
+  private async createCode(
+    vendorLockId: string,
+    input: AccessCodeInput & { code: string },
+  ): Promise<AccessCode> {
     const res = await this.client.createAccessCode({
       device_id: vendorLockId,
       name: input.name,
@@ -275,11 +296,18 @@ export class SeamDriver implements VendorDriver {
   private async ownCode(vendorLockId: string, codeId: string) {
     const code = await this.client.getAccessCode(codeId);
     if (code.device_id !== vendorLockId)
-      throw new LockbridgeError('not_found', 'No such access code on this lock', { vendor: 'seam', lockId: vendorLockId });
+      throw new LockbridgeError('not_found', 'No such access code on this lock', {
+        vendor: 'seam',
+        lockId: vendorLockId,
+      });
     return code;
   }
 
-  private async updateCode(vendorLockId: string, codeId: string, input: Partial<AccessCodeInput>): Promise<AccessCode> {
+  private async updateCode(
+    vendorLockId: string,
+    codeId: string,
+    input: Partial<AccessCodeInput>,
+  ): Promise<AccessCode> {
     await this.ownCode(vendorLockId, codeId);
     const body: AccessCodeUpdateBody = { access_code_id: codeId };
     if (input.name !== undefined) body.name = input.name;
@@ -304,7 +332,9 @@ export class SeamDriver implements VendorDriver {
   private async share(vendorLockId: string, request: ShareRequest): Promise<ShareResult> {
     if (request.kind === 'revoke_mobile_key') return this.grants.revoke(vendorLockId, request);
     if (request.kind !== 'mobile_key')
-      throw new LockbridgeError('not_supported', `Seam does not support ${request.kind} shares`, { vendor: 'seam' });
+      throw new LockbridgeError('not_supported', `Seam does not support ${request.kind} shares`, {
+        vendor: 'seam',
+      });
     MobileKeyGrants.validate(request);
     const { device } = await this.known(vendorLockId);
     if (this.acsSystems.length === 0) await this.refreshAcsSystems();
@@ -347,12 +377,17 @@ export class SeamDriver implements VendorDriver {
       status: 'removed',
     });
     try {
-      const code = CODE_EVENTS_GONE.has(event.event_type) ? gone() : this.toCode(await this.client.getAccessCode(id));
+      const code = CODE_EVENTS_GONE.has(event.event_type)
+        ? gone()
+        : this.toCode(await this.client.getAccessCode(id));
       this.pushes.emit({ type: 'code', vendorLockId: deviceId, code });
     } catch (err) {
       if (isLockbridgeError(err) && err.code === 'not_found')
         this.pushes.emit({ type: 'code', vendorLockId: deviceId, code: gone() });
-      else this.context.logger.warn(`Seam code event ${event.event_type} not resolved: ${isLockbridgeError(err) ? err.code : 'error'}`);
+      else
+        this.context.logger.warn(
+          `Seam code event ${event.event_type} not resolved: ${isLockbridgeError(err) ? err.code : 'error'}`,
+        );
     }
   }
 }

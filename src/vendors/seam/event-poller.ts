@@ -74,7 +74,9 @@ export class SeamEventPoller {
       await this.pollOnce();
     } catch (err) {
       if (this.running)
-        this.options.logger.warn(`Seam events/list poll failed: ${err instanceof Error ? err.message : 'error'}`);
+        this.options.logger.warn(
+          `Seam events/list poll failed: ${err instanceof Error ? err.message : 'error'}`,
+        );
     }
     this.schedule();
   }
@@ -82,7 +84,8 @@ export class SeamEventPoller {
   private remember(id: string): boolean {
     if (this.seen.has(id)) return false;
     this.seen.add(id);
-    if (this.seen.size > (this.options.dedupeSize ?? 5000)) this.seen.delete(this.seen.values().next().value as string);
+    if (this.seen.size > (this.options.dedupeSize ?? 5000))
+      this.seen.delete(this.seen.values().next().value as string);
     return true;
   }
 }

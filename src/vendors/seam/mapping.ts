@@ -34,7 +34,9 @@ export function statusFromDevice(device: SeamDevice): DriverStatus {
   const level = typeof p.battery?.level === 'number' ? p.battery.level : p.battery_level;
   const battery = typeof level === 'number' ? Math.round(Math.max(0, Math.min(1, level)) * 100) : null;
   const batteryLow =
-    p.battery?.status === 'low' || p.battery?.status === 'critical' || (typeof level === 'number' && level < LOW_BATTERY_LEVEL);
+    p.battery?.status === 'low' ||
+    p.battery?.status === 'critical' ||
+    (typeof level === 'number' && level < LOW_BATTERY_LEVEL);
   return {
     state: p.locked === true ? 'LOCKED' : p.locked === false ? 'UNLOCKED' : 'UNKNOWN',
     door: p.door_open === true ? 'open' : p.door_open === false ? 'closed' : 'unknown',
@@ -54,7 +56,8 @@ export function capabilitiesFor(device: SeamDevice, options: { mobileKeys?: bool
     caps.push('lock_state');
   }
   if (device.properties.door_open !== undefined) caps.push('door_sensor');
-  if (device.properties.battery !== undefined || device.properties.battery_level !== undefined) caps.push('battery');
+  if (device.properties.battery !== undefined || device.properties.battery_level !== undefined)
+    caps.push('battery');
   if (supported.includes('access_code')) caps.push('access_codes', 'access_code_schedules');
   if (options.mobileKeys) caps.push('mobile_keys');
   // Events reach the hub as push (webhooks, or events/list polling inside the driver).
@@ -117,9 +120,13 @@ export function scheduleToSeam(schedule: Schedule | undefined): {
   if (schedule.kind === 'one_time') {
     // Seam takes both times or neither ("Both starts_at and ends_at must be provided if one is").
     if (!schedule.start !== !schedule.end)
-      throw new LockbridgeError('invalid_input', 'A one-time Seam code needs both start and end, or neither', {
-        vendor: 'seam',
-      });
+      throw new LockbridgeError(
+        'invalid_input',
+        'A one-time Seam code needs both start and end, or neither',
+        {
+          vendor: 'seam',
+        },
+      );
     return schedule.start && schedule.end
       ? { is_one_time_use: true, starts_at: schedule.start, ends_at: schedule.end }
       : { is_one_time_use: true };
@@ -213,7 +220,10 @@ const LOCKS_CHANGED = new Set([
  * back (an event does not carry the code's name or schedule). `who` is resolved by the caller from an
  * access code id to its name, never to its PIN.
  */
-export function pushesFromEvent(event: SeamEvent, who?: (accessCodeId: string) => string | undefined): DriverPush[] {
+export function pushesFromEvent(
+  event: SeamEvent,
+  who?: (accessCodeId: string) => string | undefined,
+): DriverPush[] {
   const deviceId = event.device_id;
   if (LOCKS_CHANGED.has(event.event_type)) return [{ type: 'locks_changed' }];
   if (!deviceId) return [];
@@ -240,7 +250,9 @@ export function pushesFromEvent(event: SeamEvent, who?: (accessCodeId: string) =
       const status: Partial<Omit<LockStatus, 'updatedAt'>> = {};
       if (typeof event.battery_level === 'number') status.battery = Math.round(event.battery_level * 100);
       status.batteryLow =
-        event.event_type === 'device.low_battery' || event.battery_status === 'low' || event.battery_status === 'critical';
+        event.event_type === 'device.low_battery' ||
+        event.battery_status === 'low' ||
+        event.battery_status === 'critical';
       return [{ type: 'status', vendorLockId: deviceId, status }];
     }
     default:

@@ -45,7 +45,12 @@ export function userIdentityKeyFor(email: string): string {
 
 /** One grant per person, system and stay: the same request gives the same grant id. */
 export function grantIdFor(email: string, acsSystemId: string, start: string, end: string): string {
-  const norm = [email.trim().toLowerCase(), acsSystemId, new Date(start).toISOString(), new Date(end).toISOString()];
+  const norm = [
+    email.trim().toLowerCase(),
+    acsSystemId,
+    new Date(start).toISOString(),
+    new Date(end).toISOString(),
+  ];
   return `mk_${sha(norm.join('|')).slice(0, 24)}`;
 }
 
@@ -100,10 +105,14 @@ export class MobileKeyGrants {
     if (request.phoneCount !== undefined && (!Number.isInteger(request.phoneCount) || request.phoneCount < 1))
       reasons.push({ code: 'phoneCount', message: 'phoneCount must be a positive integer' });
     if (reasons.length > 0)
-      throw new LockbridgeError('invalid_input', `Invalid mobile key request: ${reasons.map((r) => r.code).join(', ')}`, {
-        vendor: 'seam',
-        reasons,
-      });
+      throw new LockbridgeError(
+        'invalid_input',
+        `Invalid mobile key request: ${reasons.map((r) => r.code).join(', ')}`,
+        {
+          vendor: 'seam',
+          reasons,
+        },
+      );
   }
 
   async grant(vendorLockId: string, request: MobileKeyRequest, system: SeamAcsSystem): Promise<ShareResult> {
@@ -127,7 +136,12 @@ export class MobileKeyGrants {
     };
     if (record.state === 'revoked') {
       // A new grant for the same stay after a revoke starts over (the identity is found again below).
-      Object.assign(record, { state: 'in_progress', acsUserId: undefined, acsCredentialId: undefined, groupsAdded: [] });
+      Object.assign(record, {
+        state: 'in_progress',
+        acsUserId: undefined,
+        acsCredentialId: undefined,
+        groupsAdded: [],
+      });
     }
     // Groups asked for now that an earlier attempt did not know of are added too.
     record.accessGroupIds = [...new Set([...record.accessGroupIds, ...(request.accessGroupIds ?? [])])];
@@ -145,9 +159,13 @@ export class MobileKeyGrants {
       const managers = await this.client.listCompatibleCredentialManagers(record.acsSystemId);
       const manager = managers[0];
       if (!manager)
-        throw new LockbridgeError('not_supported', 'This access system has no compatible credential manager', {
-          vendor: 'seam',
-        });
+        throw new LockbridgeError(
+          'not_supported',
+          'This access system has no compatible credential manager',
+          {
+            vendor: 'seam',
+          },
+        );
       record.credentialManagerAcsSystemId = manager.acs_system_id;
       await this.save(record);
     }
@@ -173,9 +191,14 @@ export class MobileKeyGrants {
     // Step 4: the ACS user for this stay, found by identity + schedule before any create.
     let acsUser: SeamAcsUser | undefined;
     if (!record.acsUserId) {
-      const users = await this.client.listAcsUsers({ acs_system_id: record.acsSystemId, user_identity_id: userIdentityId });
+      const users = await this.client.listAcsUsers({
+        acs_system_id: record.acsSystemId,
+        user_identity_id: userIdentityId,
+      });
       acsUser = users.find(
-        (u) => sameInstant(u.access_schedule?.starts_at, record.start) && sameInstant(u.access_schedule?.ends_at, record.end),
+        (u) =>
+          sameInstant(u.access_schedule?.starts_at, record.start) &&
+          sameInstant(u.access_schedule?.ends_at, record.end),
       );
       acsUser ??= await this.client.createAcsUser({
         full_name: record.fullName || email,
@@ -262,16 +285,25 @@ export class MobileKeyGrants {
     }
   }
 
-  async revoke(vendorLockId: string, request: Extract<ShareRequest, { kind: 'revoke_mobile_key' }>): Promise<ShareResult> {
+  async revoke(
+    vendorLockId: string,
+    request: Extract<ShareRequest, { kind: 'revoke_mobile_key' }>,
+  ): Promise<ShareResult> {
     const record = await this.load(request.grantId);
     if (!record || record.vendorLockId !== vendorLockId)
-      throw new LockbridgeError('not_found', 'No mobile key with this grant id on this lock', { vendor: 'seam' });
+      throw new LockbridgeError('not_found', 'No mobile key with this grant id on this lock', {
+        vendor: 'seam',
+      });
     if (record.state !== 'revoked') {
       // Both deletes treat not_found as done, so a retried revoke finishes what the first started.
       if (record.acsCredentialId)
-        await this.client.deleteCredential(record.acsCredentialId).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+        await this.client
+          .deleteCredential(record.acsCredentialId)
+          .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
       if (record.acsUserId)
-        await this.client.deleteAcsUser(record.acsUserId).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+        await this.client
+          .deleteAcsUser(record.acsUserId)
+          .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
       record.state = 'revoked';
       await this.save(record);
       this.logger.info(`Seam mobile key ${record.grantId} revoked`);
@@ -284,7 +316,8 @@ export class MobileKeyGrants {
     const out: Share[] = [];
     for (const name of names) {
       const record = await readJson<GrantRecord>(this.storage, name);
-      if (record && record.vendorLockId === vendorLockId && record.state === 'granted') out.push(this.toShare(record));
+      if (record && record.vendorLockId === vendorLockId && record.state === 'granted')
+        out.push(this.toShare(record));
     }
     return out;
   }
@@ -295,7 +328,8 @@ export class MobileKeyGrants {
     let state: string = record.state;
     if (record.state === 'granted') {
       if (now >= Date.parse(record.end)) state = 'expired';
-      else if (subscribed === false || (subscribed === undefined && now < Date.parse(record.start))) state = 'unsubscribed';
+      else if (subscribed === false || (subscribed === undefined && now < Date.parse(record.start)))
+        state = 'unsubscribed';
       else state = 'subscribed';
     }
     return {

@@ -11,7 +11,9 @@ export interface SvixHeaders {
   signature?: string;
 }
 
-export type SvixVerdict = { ok: true } | { ok: false; reason: 'missing_headers' | 'bad_timestamp' | 'too_old' | 'too_new' | 'bad_signature' };
+export type SvixVerdict =
+  | { ok: true }
+  | { ok: false; reason: 'missing_headers' | 'bad_timestamp' | 'too_old' | 'too_new' | 'bad_signature' };
 
 export function svixKey(secret: string): Buffer {
   const raw = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;

@@ -7,14 +7,20 @@ const base: { otherCodes: string[]; otherNames: string[]; now: number } = {
   otherNames: [],
   now: Date.parse('2030-01-01T00:00:00Z'),
 };
-const props = (constraints: Array<{ constraint_type: string; [k: string]: unknown }>, lengths = [4, 5, 6, 7, 8]): SeamDeviceProperties => ({
+const props = (
+  constraints: Array<{ constraint_type: string; [k: string]: unknown }>,
+  lengths = [4, 5, 6, 7, 8],
+): SeamDeviceProperties => ({
   name: 'x',
   online: true,
   supported_code_lengths: lengths,
   code_constraints: constraints,
 });
-const rules = (p: SeamDeviceProperties, code: string, extra: Partial<typeof base> & { existingSet?: string[]; starts_at?: string } = {}) =>
-  codeViolations(p, { ...base, ...extra, code }).map((v) => v.rule);
+const rules = (
+  p: SeamDeviceProperties,
+  code: string,
+  extra: Partial<typeof base> & { existingSet?: string[]; starts_at?: string } = {},
+) => codeViolations(p, { ...base, ...extra, code }).map((v) => v.rule);
 
 describe('seam emulator: code constraints', () => {
   it('checks each constraint type of the document and the schema', () => {
@@ -39,21 +45,28 @@ describe('seam emulator: code constraints', () => {
   it('checks lengths, digits, unique first four digits, existing sets, future starts and chosen codes', () => {
     assert.deepEqual(rules(props([], [6]), '4567'), ['supported_code_lengths']);
     assert.deepEqual(rules(props([]), '45a7'), ['digits']);
-    assert.deepEqual(rules(props([{ constraint_type: 'unique_first_four_digits' }]), '456789', { otherCodes: ['456711'] }), [
-      'unique_first_four_digits',
-    ]);
+    assert.deepEqual(
+      rules(props([{ constraint_type: 'unique_first_four_digits' }]), '456789', { otherCodes: ['456711'] }),
+      ['unique_first_four_digits'],
+    );
     const set = props([{ constraint_type: 'pin_code_matches_existing_set' }]);
     assert.deepEqual(rules(set, '4567', { existingSet: ['9999'] }), ['pin_code_matches_existing_set']);
     assert.deepEqual(rules(set, '9999', { existingSet: ['9999'] }), []);
-    assert.deepEqual(rules(props([{ constraint_type: 'cannot_specify_pin_code' }]), '4567'), ['cannot_specify_pin_code']);
+    assert.deepEqual(rules(props([{ constraint_type: 'cannot_specify_pin_code' }]), '4567'), [
+      'cannot_specify_pin_code',
+    ]);
     const future = props([{ constraint_type: 'start_date_in_future' }]);
     assert.deepEqual(rules(future, '4567', { starts_at: '2029-12-31T00:00:00Z' }), ['start_date_in_future']);
     assert.deepEqual(rules(future, '4567', { starts_at: '2030-01-02T00:00:00Z' }), []);
   });
 
   it('checks name_length and name_must_be_unique', () => {
-    const p = props([{ constraint_type: 'name_length', min_length: 2, max_length: 5 }, { constraint_type: 'name_must_be_unique' }]);
-    const names = (name: string) => nameViolations(p, { ...base, name, otherNames: ['Taken'] }).map((v) => v.rule);
+    const p = props([
+      { constraint_type: 'name_length', min_length: 2, max_length: 5 },
+      { constraint_type: 'name_must_be_unique' },
+    ]);
+    const names = (name: string) =>
+      nameViolations(p, { ...base, name, otherNames: ['Taken'] }).map((v) => v.rule);
     assert.deepEqual(names('A'), ['name_length']);
     assert.deepEqual(names('Too long'), ['name_length']);
     assert.deepEqual(names('Taken'), ['name_must_be_unique']);

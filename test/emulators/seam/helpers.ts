@@ -30,7 +30,10 @@ export async function startSeam(options: SeamEmulatorOptions = {}): Promise<Runn
 }
 
 /** Waits until check() is truthy (polling every few ms); fails after a generous bound. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what = 'condition',
+): Promise<T> {
   for (let i = 0; i < 400; i++) {
     const v = await check();
     if (v) return v;

@@ -4,7 +4,13 @@
  * not come out with Seam's codes, the emulator is wrong.
  */
 import assert from 'node:assert/strict';
-import { SeamHttp, SeamHttpApiError, SeamHttpUnauthorizedError, SeamHttpInvalidInputError, isSeamActionAttemptFailedError } from '@seamapi/http/connect';
+import {
+  SeamHttp,
+  SeamHttpApiError,
+  SeamHttpUnauthorizedError,
+  SeamHttpInvalidInputError,
+  isSeamActionAttemptFailedError,
+} from '@seamapi/http/connect';
 import { SEAM_EMULATOR_API_KEY } from '../../../src/emulators/seam';
 import { startSeam, type Running } from './helpers';
 
@@ -57,7 +63,10 @@ describe('seam emulator: conformance with @seamapi/http', () => {
     const created = await client.accessCodes.create({ device_id: ids.nuki, name: 'Guest', code: '456789' });
     assert.equal(created.status, 'setting');
     const list = await client.accessCodes.list({ device_id: ids.nuki });
-    assert.deepEqual(list.map((c: { access_code_id: string }) => c.access_code_id), [created.access_code_id]);
+    assert.deepEqual(
+      list.map((c: { access_code_id: string }) => c.access_code_id),
+      [created.access_code_id],
+    );
     await client.accessCodes.update({ access_code_id: created.access_code_id, name: 'Renamed' }, wait);
     const got = await client.accessCodes.get({ access_code_id: created.access_code_id });
     assert.equal(got.name, 'Renamed');
@@ -66,20 +75,37 @@ describe('seam emulator: conformance with @seamapi/http', () => {
     assert.match(String(generated.code), /^[1-9]{6}$/);
     const deleted = await client.accessCodes.delete({ access_code_id: created.access_code_id }, wait);
     assert.equal(deleted, undefined);
-    await assert.rejects(client.accessCodes.get({ access_code_id: created.access_code_id }), (err: unknown) => err instanceof SeamHttpApiError && err.statusCode === 404);
+    await assert.rejects(
+      client.accessCodes.get({ access_code_id: created.access_code_id }),
+      (err: unknown) => err instanceof SeamHttpApiError && err.statusCode === 404,
+    );
   });
 
   it('surfaces errors as Seam error classes with Seam codes', async () => {
     await client.accessCodes.create({ device_id: ids.schlage, code: '8642' });
-    await assert.rejects(client.accessCodes.create({ device_id: ids.schlage, code: '8642' }), (err: unknown) => {
-      return err instanceof SeamHttpApiError && err.code === 'duplicate_access_code' && err.statusCode === 409;
-    });
-    await assert.rejects(client.accessCodes.create({ device_id: ids.nuki, code: '120456' }), (err: unknown) => {
-      return err instanceof SeamHttpApiError && err.code === 'invalid_access_code';
-    });
-    await assert.rejects(client.locks.get({ device_id: 'missing' }), (err: unknown) => err instanceof SeamHttpApiError && err.code === 'device_not_found');
+    await assert.rejects(
+      client.accessCodes.create({ device_id: ids.schlage, code: '8642' }),
+      (err: unknown) => {
+        return (
+          err instanceof SeamHttpApiError && err.code === 'duplicate_access_code' && err.statusCode === 409
+        );
+      },
+    );
+    await assert.rejects(
+      client.accessCodes.create({ device_id: ids.nuki, code: '120456' }),
+      (err: unknown) => {
+        return err instanceof SeamHttpApiError && err.code === 'invalid_access_code';
+      },
+    );
+    await assert.rejects(
+      client.locks.get({ device_id: 'missing' }),
+      (err: unknown) => err instanceof SeamHttpApiError && err.code === 'device_not_found',
+    );
     await assert.rejects(client.events.list({}), (err: unknown) => err instanceof SeamHttpInvalidInputError);
-    const wrong = SeamHttp.fromApiKey('seam_wrong_key', { endpoint: seam.url, axiosRetryOptions: { retries: 0 } });
+    const wrong = SeamHttp.fromApiKey('seam_wrong_key', {
+      endpoint: seam.url,
+      axiosRetryOptions: { retries: 0 },
+    });
     await assert.rejects(wrong.locks.list(), (err: unknown) => err instanceof SeamHttpUnauthorizedError);
   });
 
@@ -97,7 +123,9 @@ describe('seam emulator: conformance with @seamapi/http', () => {
     assert.equal(system.external_type, 'salto_ks_site');
     assert.ok((await client.acs.systems.list()).length >= 2);
     const jane = await client.userIdentities.create({ email_address: 'jane@example.com' });
-    const [manager] = await client.acs.systems.listCompatibleCredentialManagerAcsSystems({ acs_system_id: system.acs_system_id });
+    const [manager] = await client.acs.systems.listCompatibleCredentialManagerAcsSystems({
+      acs_system_id: system.acs_system_id,
+    });
     assert.equal(manager.is_credential_manager, true);
     const automation = await client.userIdentities.enrollmentAutomations.launch({
       user_identity_id: jane.user_identity_id,
@@ -113,10 +141,16 @@ describe('seam emulator: conformance with @seamapi/http', () => {
       full_name: '3333122-433',
       access_schedule: { starts_at: checkIn, ends_at: checkOut },
     });
-    assert.ok(user.warnings.some((w: { warning_code: string }) => w.warning_code === 'salto_ks_user_not_subscribed'));
+    assert.ok(
+      user.warnings.some((w: { warning_code: string }) => w.warning_code === 'salto_ks_user_not_subscribed'),
+    );
     for (const group of [ids.accessGroups.mainEntrance, ids.accessGroups.apartment101])
       await client.acs.users.addToAccessGroup({ acs_user_id: user.acs_user_id, acs_access_group_id: group });
-    const key = await client.acs.credentials.create({ acs_user_id: user.acs_user_id, is_multi_phone_sync_credential: true, access_method: 'mobile_key' });
+    const key = await client.acs.credentials.create({
+      acs_user_id: user.acs_user_id,
+      is_multi_phone_sync_credential: true,
+      access_method: 'mobile_key',
+    });
     assert.equal(key.access_method, 'mobile_key');
     assert.equal(key.acs_system_id, system.acs_system_id);
     assert.equal(key.acs_user_id, user.acs_user_id);

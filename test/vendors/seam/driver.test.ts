@@ -33,13 +33,24 @@ describe('seam driver against the emulator', () => {
     assert.equal(front.name, 'Front Door');
     assert.equal(front.manufacturer, 'Nuki');
     assert.equal(front.model, 'Smart Lock 3.0 Pro');
-    assert.deepEqual(front.status, { state: 'LOCKED', door: 'closed', battery: 86, batteryLow: false, online: true, lastAction: null });
+    assert.deepEqual(front.status, {
+      state: 'LOCKED',
+      door: 'closed',
+      battery: 86,
+      batteryLow: false,
+      online: true,
+      lastAction: null,
+    });
     assert.deepEqual(front.codeRules, {
       lengths: [6],
       numeric: true,
       maxActive: 250,
       schedules: ['always', 'time_bound', 'one_time'],
-      constraints: [{ constraint_type: 'cannot_start_with_12' }, { constraint_type: 'no_zeros' }, { constraint_type: 'name_length', max_length: 20 }],
+      constraints: [
+        { constraint_type: 'cannot_start_with_12' },
+        { constraint_type: 'no_zeros' },
+        { constraint_type: 'name_length', max_length: 20 },
+      ],
       canSpecifyCode: true,
     });
     assert.ok(front.capabilities.includes('access_codes'));
@@ -80,21 +91,39 @@ describe('seam driver against the emulator', () => {
   it('maps failed attempts and refusals to typed errors, and never resends an unlock', async () => {
     await h.driver.start();
     const c = controller();
-    await assert.rejects(h.driver.command(ids.offline, 'UNLOCK', { signal: c.signal, requestId: 'a' }), isCode('lock_offline'));
+    await assert.rejects(
+      h.driver.command(ids.offline, 'UNLOCK', { signal: c.signal, requestId: 'a' }),
+      isCode('lock_offline'),
+    );
     seam.emulator.jamNext(ids.schlage);
-    await assert.rejects(h.driver.command(ids.schlage, 'LOCK', { signal: c.signal, requestId: 'b' }), isCode('jammed'));
-    await assert.rejects(h.driver.command(ids.nuki, 'OPEN', { signal: c.signal, requestId: 'c' }), isCode('not_supported'));
-    await assert.rejects(h.driver.command('no-such-lock', 'UNLOCK', { signal: c.signal, requestId: 'd' }), isCode('not_found'));
+    await assert.rejects(
+      h.driver.command(ids.schlage, 'LOCK', { signal: c.signal, requestId: 'b' }),
+      isCode('jammed'),
+    );
+    await assert.rejects(
+      h.driver.command(ids.nuki, 'OPEN', { signal: c.signal, requestId: 'c' }),
+      isCode('not_supported'),
+    );
+    await assert.rejects(
+      h.driver.command('no-such-lock', 'UNLOCK', { signal: c.signal, requestId: 'd' }),
+      isCode('not_found'),
+    );
     seam.emulator.faults.failNext(1, 503, { path: /unlock_door/ });
     const before = seam.emulator.server.requestsTo('POST', '/locks/unlock_door').length;
-    await assert.rejects(h.driver.command(ids.nuki, 'UNLOCK', { signal: c.signal, requestId: 'e' }), isCode('vendor_unavailable'));
+    await assert.rejects(
+      h.driver.command(ids.nuki, 'UNLOCK', { signal: c.signal, requestId: 'e' }),
+      isCode('vendor_unavailable'),
+    );
     assert.equal(seam.emulator.server.requestsTo('POST', '/locks/unlock_door').length - before, 1);
   });
 
   it('times out when an action attempt stays pending past the signal', async () => {
     await h.driver.start();
     seam.emulator.state.timings.actionMs = 60_000;
-    await assert.rejects(h.driver.command(ids.nuki, 'UNLOCK', { signal: AbortSignal.timeout(60), requestId: 't' }), isCode('timeout'));
+    await assert.rejects(
+      h.driver.command(ids.nuki, 'UNLOCK', { signal: AbortSignal.timeout(60), requestId: 't' }),
+      isCode('timeout'),
+    );
   });
 
   it('runs the access-code lifecycle: create (pending), set, update, delete', async () => {
@@ -103,14 +132,24 @@ describe('seam driver against the emulator', () => {
     const created = await codes.create(ids.nuki, { name: 'Cleaner', code: '345678' });
     assert.equal(created.status, 'pending');
     assert.deepEqual(created.schedule, { kind: 'always' });
-    await eventually(async () => (await codes.list(ids.nuki)).find((c) => c.id === created.id && c.status === 'set'), 'set');
+    await eventually(
+      async () => (await codes.list(ids.nuki)).find((c) => c.id === created.id && c.status === 'set'),
+      'set',
+    );
     const start = new Date(Date.now() + 3_600_000).toISOString();
     const end = new Date(Date.now() + 7_200_000).toISOString();
-    const updated = await codes.update(ids.nuki, created.id, { name: 'Cleaner Tue', schedule: { kind: 'time_bound', start, end } });
+    const updated = await codes.update(ids.nuki, created.id, {
+      name: 'Cleaner Tue',
+      schedule: { kind: 'time_bound', start, end },
+    });
     assert.equal(updated.name, 'Cleaner Tue');
     assert.deepEqual(updated.schedule, { kind: 'time_bound', start, end });
     assert.equal(updated.status, 'pending');
-    const once = await codes.create(ids.schlage, { name: 'Plumber', code: '7315', schedule: { kind: 'one_time' } });
+    const once = await codes.create(ids.schlage, {
+      name: 'Plumber',
+      code: '7315',
+      schedule: { kind: 'one_time' },
+    });
     assert.deepEqual(once.schedule, { kind: 'one_time' });
     await codes.delete(ids.nuki, created.id);
     await eventually(async () => (await codes.list(ids.nuki)).length === 0, 'deleted');
@@ -118,7 +157,11 @@ describe('seam driver against the emulator', () => {
     const generated = await codes.generate?.(ids.nuki);
     assert.match(String(generated), /^[1-9]{6}$/);
     await assert.rejects(
-      codes.create(ids.nuki, { name: 'Weekly', code: '345679', schedule: { kind: 'recurring', days: ['mo'], startMinute: 0, endMinute: 60 } }),
+      codes.create(ids.nuki, {
+        name: 'Weekly',
+        code: '345679',
+        schedule: { kind: 'recurring', days: ['mo'], startMinute: 0, endMinute: 60 },
+      }),
       isCode('not_supported'),
     );
   });
@@ -133,13 +176,17 @@ describe('seam driver against the emulator', () => {
       ['456789', 'A name much longer than twenty', 'name_length'],
     ];
     for (const [code, name, rule] of cases) {
-      await assert.rejects(codes.create(ids.nuki, { name, code }), (err: unknown) => {
-        assert.ok(err instanceof LockbridgeError);
-        assert.equal(err.code, 'invalid_code');
-        assert.ok(!err.message.includes(code), 'no PIN in the message');
-        assert.equal(err.reasons[0]?.code, 'invalid_access_code');
-        return true;
-      }, rule);
+      await assert.rejects(
+        codes.create(ids.nuki, { name, code }),
+        (err: unknown) => {
+          assert.ok(err instanceof LockbridgeError);
+          assert.equal(err.code, 'invalid_code');
+          assert.ok(!err.message.includes(code), 'no PIN in the message');
+          assert.equal(err.reasons[0]?.code, 'invalid_access_code');
+          return true;
+        },
+        rule,
+      );
     }
     await codes.create(ids.nuki, { name: 'First', code: '456789' });
     await assert.rejects(codes.create(ids.nuki, { name: 'Second', code: '456789' }), isCode('code_conflict'));
@@ -163,10 +210,22 @@ describe('seam driver against the emulator', () => {
     assert.equal(activity.action.action, 'UNLOCKED');
     assert.equal(activity.action.how, 'keypad');
     assert.equal(activity.action.who, 'Dog walker');
-    await eventually(() => pushes.some((p) => p.type === 'status' && p.vendorLockId === ids.nuki && p.status.batteryLow === true), 'battery');
-    await eventually(() => pushes.some((p) => p.type === 'code' && p.code.id === code.id && p.code.status === 'set'), 'code set push');
+    await eventually(
+      () =>
+        pushes.some(
+          (p) => p.type === 'status' && p.vendorLockId === ids.nuki && p.status.batteryLow === true,
+        ),
+      'battery',
+    );
+    await eventually(
+      () => pushes.some((p) => p.type === 'code' && p.code.id === code.id && p.code.status === 'set'),
+      'code set push',
+    );
     await h.driver.codes.delete(ids.schlage, code.id);
-    await eventually(() => pushes.some((p) => p.type === 'code' && p.code.id === code.id && p.code.status === 'removed'), 'code removed push');
+    await eventually(
+      () => pushes.some((p) => p.type === 'code' && p.code.id === code.id && p.code.status === 'removed'),
+      'code removed push',
+    );
     const ids1 = pushes.filter((p) => p.type === 'activity').length;
     await h.driver.eventPoller?.pollOnce();
     assert.equal(pushes.filter((p) => p.type === 'activity').length, ids1, 'no duplicate activity');
@@ -178,6 +237,9 @@ describe('seam driver against the emulator', () => {
     const pushes: DriverPush[] = [];
     h.driver.onPush((p) => pushes.push(p));
     seam.emulator.simulateManual(ids.nuki, false);
-    await eventually(() => pushes.some((p) => p.type === 'status' && p.status.state === 'UNLOCKED'), 'push after errors');
+    await eventually(
+      () => pushes.some((p) => p.type === 'status' && p.status.state === 'UNLOCKED'),
+      'push after errors',
+    );
   });
 });

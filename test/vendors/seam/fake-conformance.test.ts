@@ -31,7 +31,10 @@ describe('seam driver: conformance with @seamapi/fake-seam-connect', function ()
     await h.driver.start();
     const locks = await h.driver.listLocks();
     const ids = locks.map((l) => l.vendorLockId).sort();
-    assert.deepEqual(ids, [fake.seed.august_device_1, fake.seed.august_device_2, fake.seed.schlage_device_1].sort());
+    assert.deepEqual(
+      ids,
+      [fake.seed.august_device_1, fake.seed.august_device_2, fake.seed.schlage_device_1].sort(),
+    );
     const front = locks.find((l) => l.vendorLockId === fake.seed.august_device_1);
     assert.equal(front?.name, 'Front Door');
     assert.equal(front?.status.state, 'LOCKED');
@@ -46,12 +49,21 @@ describe('seam driver: conformance with @seamapi/fake-seam-connect', function ()
   it('unlocks and locks through the fake action attempts', async () => {
     await h.driver.start();
     const c = controller();
-    const out = await h.driver.command(fake.seed.august_device_1, 'UNLOCK', { signal: c.signal, requestId: 'f1' });
+    const out = await h.driver.command(fake.seed.august_device_1, 'UNLOCK', {
+      signal: c.signal,
+      requestId: 'f1',
+    });
     assert.equal(out.status?.state, 'UNLOCKED');
     assert.equal((await h.driver.getLock(fake.seed.august_device_1)).status.state, 'UNLOCKED');
-    const back = await h.driver.command(fake.seed.august_device_1, 'LOCK', { signal: c.signal, requestId: 'f2' });
+    const back = await h.driver.command(fake.seed.august_device_1, 'LOCK', {
+      signal: c.signal,
+      requestId: 'f2',
+    });
     assert.equal(back.status?.state, 'LOCKED');
-    await assert.rejects(h.driver.command('no_such_device', 'UNLOCK', { signal: c.signal, requestId: 'f3' }), isCode('not_found'));
+    await assert.rejects(
+      h.driver.command('no_such_device', 'UNLOCK', { signal: c.signal, requestId: 'f3' }),
+      isCode('not_found'),
+    );
   });
 
   it('creates, lists, updates and deletes access codes, with Seam error mapping', async () => {
@@ -63,7 +75,11 @@ describe('seam driver: conformance with @seamapi/fake-seam-connect', function ()
     assert.equal(created.lockId, lock);
     const start = '2031-05-01T15:00:00.000Z';
     const end = '2031-05-04T11:00:00.000Z';
-    const timed = await codes.create(lock, { name: 'Stay', code: '5937', schedule: { kind: 'time_bound', start, end } });
+    const timed = await codes.create(lock, {
+      name: 'Stay',
+      code: '5937',
+      schedule: { kind: 'time_bound', start, end },
+    });
     assert.deepEqual(timed.schedule, { kind: 'time_bound', start, end });
     assert.equal(timed.status, 'pending', 'unset before starts_at maps to pending');
     const list = await codes.list(lock);
@@ -72,7 +88,10 @@ describe('seam driver: conformance with @seamapi/fake-seam-connect', function ()
     assert.equal(renamed.name, 'Guest (renamed)');
     await assert.rejects(codes.create(lock, { name: 'Dup', code: '4826' }), isCode('code_conflict'));
     await codes.delete(lock, created.id);
-    assert.deepEqual((await codes.list(lock)).map((c) => c.id), [timed.id]);
+    assert.deepEqual(
+      (await codes.list(lock)).map((c) => c.id),
+      [timed.id],
+    );
     await assert.rejects(codes.update(lock, created.id, { name: 'x' }), isCode('not_found'));
     assert.deepEqual(await codes.list('no_such_device'), [], 'Seam lists no codes for an unknown device');
     await assert.rejects(codes.create('no_such_device', { name: 'X', code: '4567' }), isCode('not_found'));
@@ -86,7 +105,10 @@ describe('seam driver: conformance with @seamapi/fake-seam-connect', function ()
     h.driver.onPush((p) => pushes.push(p));
     const c = controller();
     await h.driver.command(fake.seed.schlage_device_1, 'UNLOCK', { signal: c.signal, requestId: 'f4' });
-    await eventually(() => pushes.find((p) => p.type === 'activity' && p.vendorLockId === fake.seed.schlage_device_1), 'activity from the fake');
+    await eventually(
+      () => pushes.find((p) => p.type === 'activity' && p.vendorLockId === fake.seed.schlage_device_1),
+      'activity from the fake',
+    );
   });
 
   it('answers auth_failed for a wrong key and for the empty workspace key finds no locks', async () => {
@@ -99,7 +121,12 @@ describe('seam driver: conformance with @seamapi/fake-seam-connect', function ()
   });
 
   it('agrees with our emulator on the shapes the driver relies on', async () => {
-    const api = axios.create({ baseURL: fake.url, headers: { authorization: `Bearer ${fake.seed.seam_apikey1_token}` }, validateStatus: () => true, proxy: false });
+    const api = axios.create({
+      baseURL: fake.url,
+      headers: { authorization: `Bearer ${fake.seed.seam_apikey1_token}` },
+      validateStatus: () => true,
+      proxy: false,
+    });
     const events = await api.post('/events/list', {});
     assert.equal(events.status, 400, 'events/list without since is refused');
     const missing = await api.post('/access_codes/get', { access_code_id: 'nope' });

@@ -22,7 +22,7 @@ export async function startFake(): Promise<RunningFake> {
   const original = http.Server.prototype.listen;
   const patched = function (this: http.Server, ...args: unknown[]) {
     if (typeof args[0] === 'number' && typeof args[1] === 'function')
-      return original.call(this, args[0], '127.0.0.1', args[1] as () => void);
+      return (original as (...a: unknown[]) => http.Server).call(this, args[0], '127.0.0.1', args[1]);
     return (original as (...a: unknown[]) => http.Server).apply(this, args);
   };
   http.Server.prototype.listen = patched as typeof original;

@@ -14,7 +14,12 @@ export interface DriverHarness {
   budget: RequestBudget;
 }
 
-export const FAST_TUNING: SeamDriverTuning = { actionAttemptPollMs: 5, eventPollMs: 20, retries: 1, retryBaseDelayMs: 5 };
+export const FAST_TUNING: SeamDriverTuning = {
+  actionAttemptPollMs: 5,
+  eventPollMs: 20,
+  retries: 1,
+  retryBaseDelayMs: 5,
+};
 
 /** A driver with a logging sink the tests read, a memory storage and a large budget. */
 export function makeDriver(
@@ -31,7 +36,10 @@ export function makeDriver(
     budget,
     clock: options.clock ?? systemClock,
   };
-  const driver = createSeamDriver({ vendor: 'seam', id: 'seam-test', ...config }, context, { ...FAST_TUNING, ...options.tuning });
+  const driver = createSeamDriver({ vendor: 'seam', id: 'seam-test', ...config }, context, {
+    ...FAST_TUNING,
+    ...options.tuning,
+  });
   return { driver, context, sink, budget };
 }
 

@@ -51,7 +51,8 @@ describe('seam driver: Salto KS mobile keys', () => {
     const user = state.acsUsers.get(String(result.data?.acs_user_id));
     assert.equal(user?.acs_system_id, ids.saltoSystem);
     assert.equal(user?.access_schedule?.starts_at, request.start);
-    for (const g of request.accessGroupIds ?? []) assert.ok(state.accessGroups.get(g)?.members.has(String(user?.acs_user_id)));
+    for (const g of request.accessGroupIds ?? [])
+      assert.ok(state.accessGroups.get(g)?.members.has(String(user?.acs_user_id)));
     const cred = state.credentials.get(String(result.data?.acs_credential_id));
     assert.equal(cred?.access_method, 'mobile_key');
     assert.equal(cred?.is_multi_phone_sync_credential, true);
@@ -64,7 +65,11 @@ describe('seam driver: Salto KS mobile keys', () => {
       '/acs/users/add_to_access_group',
       '/acs/credentials/create',
     ].map((p) => paths.indexOf(p));
-    assert.deepEqual([...order].sort((a, b) => a - b), order, 'the six steps in the document order');
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      'the six steps in the document order',
+    );
     assert.ok(order.every((i) => i >= 0));
     const shares = await h.driver.shares.list(ids.saltoLock);
     assert.equal(shares.length, 1);
@@ -86,13 +91,20 @@ describe('seam driver: Salto KS mobile keys', () => {
 
   it('finds what an earlier attempt made through Seam look-ups when the journal is lost', async () => {
     await h.driver.shares.share(ids.saltoLock, request);
-    const other = makeDriver({ apiKey: SEAM_EMULATOR_API_KEY, baseUrl: seam.url }, { storage: new MemoryStorage() });
+    const other = makeDriver(
+      { apiKey: SEAM_EMULATOR_API_KEY, baseUrl: seam.url },
+      { storage: new MemoryStorage() },
+    );
     await other.driver.start();
     try {
       await other.driver.shares.share(ids.saltoLock, request);
       assert.deepEqual(count(), { identities: 1, enrollments: 1, acsUsers: 1, credentials: 1 });
       // A second stay of the same person reuses the identity, with a new ACS user and key.
-      const later = { ...request, start: new Date(Date.now() + 10 * 86_400_000).toISOString(), end: new Date(Date.now() + 12 * 86_400_000).toISOString() };
+      const later = {
+        ...request,
+        start: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+        end: new Date(Date.now() + 12 * 86_400_000).toISOString(),
+      };
       const second = await other.driver.shares.share(ids.saltoLock, later);
       assert.deepEqual(count(), { identities: 1, enrollments: 1, acsUsers: 2, credentials: 2 });
       assert.equal(second.share?.state, 'unsubscribed');
@@ -104,7 +116,11 @@ describe('seam driver: Salto KS mobile keys', () => {
   it('revokes a grant (credential and ACS user deleted), retry-safe', async () => {
     const result = await h.driver.shares.share(ids.saltoLock, request);
     const grantId = String(result.share?.id);
-    const revoked = await h.driver.shares.share(ids.saltoLock, { kind: 'revoke_mobile_key', lockId: 'seam_lobby', grantId });
+    const revoked = await h.driver.shares.share(ids.saltoLock, {
+      kind: 'revoke_mobile_key',
+      lockId: 'seam_lobby',
+      grantId,
+    });
     assert.equal(revoked.share?.state, 'revoked');
     assert.equal(seam.emulator.state.acsUsers.size, 0);
     assert.equal(seam.emulator.state.credentials.size, 0);
@@ -112,7 +128,11 @@ describe('seam driver: Salto KS mobile keys', () => {
     await h.driver.shares.share(ids.saltoLock, { kind: 'revoke_mobile_key', lockId: 'seam_lobby', grantId });
     assert.deepEqual(await h.driver.shares.list(ids.saltoLock), []);
     await assert.rejects(
-      h.driver.shares.share(ids.saltoLock, { kind: 'revoke_mobile_key', lockId: 'seam_lobby', grantId: 'mk_000000000000000000000000' }),
+      h.driver.shares.share(ids.saltoLock, {
+        kind: 'revoke_mobile_key',
+        lockId: 'seam_lobby',
+        grantId: 'mk_000000000000000000000000',
+      }),
       isCode('not_found'),
     );
   });
@@ -125,10 +145,20 @@ describe('seam driver: Salto KS mobile keys', () => {
       { accessGroupIds: [] },
       { phoneCount: 0 },
     ];
-    for (const change of bad) await assert.rejects(h.driver.shares.share(ids.saltoLock, { ...request, ...change }), isCode('invalid_input'));
+    for (const change of bad)
+      await assert.rejects(
+        h.driver.shares.share(ids.saltoLock, { ...request, ...change }),
+        isCode('invalid_input'),
+      );
     assert.equal(seam.emulator.state.userIdentities.size, 0, 'nothing was created');
     await assert.rejects(h.driver.shares.share(ids.nuki, request), isCode('not_supported'));
-    await assert.rejects(h.driver.shares.share(ids.saltoLock, { kind: 'duplicate', lockId: 'x' }), isCode('not_supported'));
-    await assert.rejects(h.driver.shares.share(ids.saltoLock, { ...request, accessGroupIds: ['no-such-group'] }), isCode('not_found'));
+    await assert.rejects(
+      h.driver.shares.share(ids.saltoLock, { kind: 'duplicate', lockId: 'x' }),
+      isCode('not_supported'),
+    );
+    await assert.rejects(
+      h.driver.shares.share(ids.saltoLock, { ...request, accessGroupIds: ['no-such-group'] }),
+      isCode('not_found'),
+    );
   });
 });

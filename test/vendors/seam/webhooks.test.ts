@@ -20,7 +20,14 @@ describe('seam driver: webhook receiver', () => {
     storage = new MemoryStorage();
     // The receiver listens on 127.0.0.1:<free port>; the URL given to Seam is that listener, as a
     // reverse proxy would forward it.
-    h = makeDriver({ apiKey: SEAM_EMULATOR_API_KEY, baseUrl: seam.url, webhook: { url: 'http://placeholder.invalid/seam' } }, { storage });
+    h = makeDriver(
+      {
+        apiKey: SEAM_EMULATOR_API_KEY,
+        baseUrl: seam.url,
+        webhook: { url: 'http://placeholder.invalid/seam' },
+      },
+      { storage },
+    );
   });
   afterEach(async () => {
     await h.driver.stop();
@@ -69,20 +76,56 @@ describe('seam driver: webhook receiver', () => {
     };
     const body = JSON.stringify(event);
     const send = (headers: Record<string, string>, payload = body) =>
-      axios.post(url, payload, { headers: { 'content-type': 'application/json', ...headers }, validateStatus: () => true, proxy: false, transformRequest: (d: string) => d });
+      axios.post(url, payload, {
+        headers: { 'content-type': 'application/json', ...headers },
+        validateStatus: () => true,
+        proxy: false,
+        transformRequest: (d: string) => d,
+      });
     const now = Math.floor(Date.now() / 1000);
-    const good = { 'svix-id': 'msg_1', 'svix-timestamp': String(now), 'svix-signature': svixSignature(secret, 'msg_1', now, body) };
+    const good = {
+      'svix-id': 'msg_1',
+      'svix-timestamp': String(now),
+      'svix-signature': svixSignature(secret, 'msg_1', now, body),
+    };
 
-    assert.equal((await send({ ...good, 'svix-signature': svixSignature('whsec_' + Buffer.from('other-secret-bytes').toString('base64'), 'msg_1', now, body) })).status, 401);
+    assert.equal(
+      (
+        await send({
+          ...good,
+          'svix-signature': svixSignature(
+            'whsec_' + Buffer.from('other-secret-bytes').toString('base64'),
+            'msg_1',
+            now,
+            body,
+          ),
+        })
+      ).status,
+      401,
+    );
     assert.equal((await send(good, body.replace('unlocked', 'locked'))).status, 401, 'tampered body');
     const old = now - 600;
-    assert.equal((await send({ 'svix-id': 'msg_1', 'svix-timestamp': String(old), 'svix-signature': svixSignature(secret, 'msg_1', old, body) })).status, 401, 'replay');
+    assert.equal(
+      (
+        await send({
+          'svix-id': 'msg_1',
+          'svix-timestamp': String(old),
+          'svix-signature': svixSignature(secret, 'msg_1', old, body),
+        })
+      ).status,
+      401,
+      'replay',
+    );
     assert.equal((await send({ 'svix-id': 'msg_1' })).status, 401, 'missing headers');
     assert.equal(pushes.length, 0);
 
     assert.equal((await send(good)).status, 204);
     assert.equal((await send(good)).status, 204);
-    const otherId = { 'svix-id': 'msg_2', 'svix-timestamp': String(now), 'svix-signature': svixSignature(secret, 'msg_2', now, body) };
+    const otherId = {
+      'svix-id': 'msg_2',
+      'svix-timestamp': String(now),
+      'svix-signature': svixSignature(secret, 'msg_2', now, body),
+    };
     assert.equal((await send(otherId)).status, 204);
     assert.equal(pushes.filter((p) => p.type === 'activity').length, 1, 'one push per event id');
     assert.equal(h.driver.webhookReceiver?.stats.duplicates, 2);

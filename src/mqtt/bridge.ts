@@ -27,6 +27,8 @@ import { Topics, cleanId } from './topics';
 export interface MqttBridge {
   /** The mqtt:// URL clients should use (the embedded broker's, or the configured one). */
   brokerUrl: string;
+  /** The embedded broker's mqtts:// URL, when it has a TLS listener. */
+  tlsBrokerUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -177,5 +179,5 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     throw toLockbridgeError(err);
   }
   logger.info(`MQTT bridge online on ${brokerUrl} under ${settings.baseTopic}/`);
-  return { brokerUrl, stop };
+  return { brokerUrl, tlsBrokerUrl: broker?.tlsUrl, stop };
 }

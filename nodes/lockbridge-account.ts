@@ -5,13 +5,20 @@
  * closes everything when the flow stops.
  */
 import { RedactingLogger } from '../src/core/logger';
-import { toLockbridgeError } from '../src/core/errors';
+import { toLockbridgeError, type LockbridgeError } from '../src/core/errors';
 import { CREDENTIAL_TYPES, type AccountCredentials, type AccountNodeProps } from './lib/account-config';
 import { registerAdminEndpoints } from './lib/admin';
 import { AccountConnection } from './lib/connection';
 import { openSource } from './lib/open-source';
 import type { Node, NodeDef, RED } from './lib/red';
 import type { AccountNode } from './lib/user-node';
+
+/** A daemon or broker that is not up yet is tried again, 5 s, 10 s ... up to a minute apart. */
+function retryDelay(err: LockbridgeError, attempt: number): number | undefined {
+  if (err.code === 'invalid_config' || err.code === 'not_supported' || err.code === 'shutting_down')
+    return undefined;
+  return Math.min(60_000, 5000 * 2 ** Math.min(attempt - 1, 4));
+}
 
 export = function register(RED: RED): void {
   function LockbridgeAccountNode(this: Node, config: NodeDef & AccountNodeProps): void {
@@ -33,14 +40,16 @@ export = function register(RED: RED): void {
       if (view.state === 'error')
         logger.warn(`Account error (${view.error?.code}): ${view.error?.message ?? ''}`);
     });
-    node.connection.open(() =>
-      openSource({
-        nodeId: node.id,
-        props: config,
-        credentials: (node.credentials ?? {}) as AccountCredentials,
-        settings: RED.settings,
-        logger,
-      }),
+    node.connection.open(
+      () =>
+        openSource({
+          nodeId: node.id,
+          props: config,
+          credentials: (node.credentials ?? {}) as AccountCredentials,
+          settings: RED.settings,
+          logger,
+        }),
+      retryDelay,
     );
     node.on('close', (_removed: boolean, done: () => void) => {
       node.connection.close().then(

@@ -30,6 +30,8 @@ export interface AccountCredentials {
   jwt?: string;
   mqttUsername?: string;
   mqttPassword?: string;
+  /** Sent with UNLOCK and OPEN when the daemon guards its locks with an unlock code. */
+  unlockCode?: string;
 }
 
 /** Credential fields and their kinds, for registerType (passwords are never sent to the editor). */
@@ -41,6 +43,7 @@ export const CREDENTIAL_TYPES = {
   jwt: { type: 'password' },
   mqttUsername: { type: 'text' },
   mqttPassword: { type: 'password' },
+  unlockCode: { type: 'password' },
 } as const;
 
 /** A Node-RED node id as an account id: storage paths and log prefixes accept only [A-Za-z0-9_-]. */

@@ -34,6 +34,8 @@ export class AccountConnection {
   private opening?: Promise<SourceHandle>;
   private openError?: LockbridgeError;
   private closed = false;
+  private attempts = 0;
+  private retryTimer?: NodeJS.Timeout;
   private unsubscribe?: Unsubscribe;
   private readonly events: EventFanout<Parameters<LockEventListener>[0]>;
   private readonly views: EventFanout<ConnectionView>;
@@ -44,8 +46,16 @@ export class AccountConnection {
     this.views = new EventFanout(onListenerError);
   }
 
-  open(opener: () => Promise<SourceHandle>): void {
-    if (this.opening) return;
+  /**
+   * Opens the source. When `retryDelayMs` gives a delay for a failure (a broker or daemon that is not
+   * up yet), the connection tries again after it; configuration errors are final.
+   */
+  open(
+    opener: () => Promise<SourceHandle>,
+    retryDelayMs?: (err: LockbridgeError, attempt: number) => number | undefined,
+  ): void {
+    if (this.opening || this.closed) return;
+    this.attempts++;
     this.opening = opener().then(
       async (handle) => {
         if (this.closed) {
@@ -53,6 +63,7 @@ export class AccountConnection {
           throw new LockbridgeError('shutting_down', 'The account node was closed');
         }
         this.handle = handle;
+        this.openError = undefined;
         this.unsubscribe = handle.source.subscribe((event) => {
           if (event.type === 'account') this.refresh();
           this.events.emit(event);
@@ -61,9 +72,18 @@ export class AccountConnection {
         return handle;
       },
       (err: unknown) => {
-        this.openError = flowError(err);
+        const error = flowError(err);
+        this.openError = error;
         this.refresh();
-        throw this.openError;
+        const delay = this.closed ? undefined : retryDelayMs?.(error, this.attempts);
+        if (delay !== undefined) {
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = undefined;
+            this.opening = undefined;
+            this.open(opener, retryDelayMs);
+          }, delay);
+        }
+        throw error;
       },
     );
     // Users await the same promise; this keeps an open failure from being an unhandled rejection.
@@ -121,6 +141,7 @@ export class AccountConnection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.unsubscribe?.();
     const handle = this.handle ?? (await this.opening?.catch(() => undefined));
     this.handle = undefined;

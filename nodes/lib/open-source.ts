@@ -5,6 +5,7 @@ import { FileStorage } from '../../src/core/storage';
 import { globalRedactor } from '../../src/core/redact';
 import type { Logger } from '../../src/core/logger';
 import { createRuntime } from '../../src/runtime';
+import { MqttLockSource } from '../../src/mqtt';
 import {
   buildAccountConfig,
   accountIdFor,
@@ -55,13 +56,31 @@ export async function openVendorSource(ctx: OpenContext): Promise<SourceHandle> 
   return { source: runtime.hub, stop: () => runtime.stop() };
 }
 
-/**
- * `mqtt` mode: a running lockbridge daemon through the MQTT lock source (src/mqtt). Until that module
- * is part of the build this answers with a typed error, so the account shows it instead of crashing.
- */
+/** `mqtt` mode: a running lockbridge daemon through the MQTT lock source. */
 export async function openMqttSource(ctx: OpenContext): Promise<SourceHandle> {
   registerSecrets(ctx.credentials);
-  throw new LockbridgeError('not_supported', 'The MQTT daemon connection is not available in this build');
+  const url = ctx.props.mqttUrl?.trim();
+  if (!url || !/^(mqtts?|wss?):\/\//.test(url))
+    throw new LockbridgeError(
+      'invalid_config',
+      'The broker URL must start with mqtt://, mqtts://, ws:// or wss://',
+    );
+  const source = new MqttLockSource({
+    url,
+    username: ctx.credentials.mqttUsername?.trim() || undefined,
+    password: ctx.credentials.mqttPassword || undefined,
+    baseTopic: ctx.props.baseTopic?.trim() || undefined,
+    clientId: `lockbridge-nodered-${accountIdFor(ctx.nodeId)}`.slice(0, 64),
+    unlockCode: ctx.credentials.unlockCode || undefined,
+    logger: ctx.logger,
+  });
+  try {
+    await source.start();
+  } catch (err) {
+    await source.stop().catch(() => undefined);
+    throw err;
+  }
+  return { source, stop: () => source.stop() };
 }
 
 export function openSource(ctx: OpenContext): Promise<SourceHandle> {

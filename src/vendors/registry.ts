@@ -1,6 +1,7 @@
 import type { KnownVendor } from '../core/model';
 import type { DriverFactory } from './driver';
 import { unlocDriverFactory } from './unloc';
+import { smartphoneKeyDriverFactory } from './smartphonekey';
 import { seamDriverFactory } from './seam/driver';
 import { augustDriverFactory } from './august';
 
@@ -10,6 +11,7 @@ import { augustDriverFactory } from './august';
  */
 export const vendorDrivers: Partial<Record<KnownVendor, DriverFactory>> = {
   unloc: unlocDriverFactory,
+  smartphonekey: smartphoneKeyDriverFactory,
   seam: seamDriverFactory,
   august: augustDriverFactory,
 };

@@ -198,6 +198,7 @@ export class SmartphoneKeyEmulator {
     lock: EmuSpkLock,
     change: { desired?: Record<string, unknown>; reported?: Record<string, unknown> },
   ): void {
+    lock.shadow.version += 1;
     if (change.desired) lock.shadow.desired = change.desired;
     if (change.reported) lock.shadow.reported = change.reported;
     const delta: Record<string, unknown> = {};
@@ -209,7 +210,8 @@ export class SmartphoneKeyEmulator {
       desiredState: { ...lock.shadow.desired },
       deltaState: JSON.stringify(delta),
       metadata: {},
-      version: lock.version,
+      // The shadow's own version: receivers order (possibly out-of-order) deliveries by it.
+      version: lock.shadow.version,
     });
   }
 

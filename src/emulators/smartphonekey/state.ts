@@ -15,7 +15,7 @@ export interface EmuSpkLock {
   residents: Array<{ userId: string; name: string; email: string }>;
   events: SpkStoredEvent[];
   /** The device shadow: what was asked and what the device last reported. */
-  shadow: { desired: Record<string, unknown>; reported: Record<string, unknown> };
+  shadow: { desired: Record<string, unknown>; reported: Record<string, unknown>; version: number };
   /** Door panel PIN for open-with-pin (a PIN, never logged). */
   panelPin?: string;
   /** Opens the device actually performed (tests assert "never twice"). */
@@ -80,7 +80,7 @@ export class SpkState {
         keys: (l.keys ?? []).map((k) => ({ ...k })),
         residents: [],
         events: [],
-        shadow: { desired: {}, reported: { lockState: 'locked' } },
+        shadow: { desired: {}, reported: { lockState: 'locked' }, version: 1 },
         panelPin: l.panelPin,
         opens: 0,
         requests: new Map(),

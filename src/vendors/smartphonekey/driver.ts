@@ -25,6 +25,7 @@ import type {
 import { SHADOW_FAILED_REASON, SmartphoneKeyClient } from './client';
 import {
   lastOpenAction,
+  parseShadowUpdate,
   parseWebhookEnvelope,
   spkKeyToShare,
   spkLockToDriverLock,
@@ -73,6 +74,7 @@ export class SmartphoneKeyDriver implements VendorDriver {
   private identities: Record<string, LockIdentity> = {};
   private readonly known = new Map<string, Known>();
   private readonly shadowStates = new Map<string, LockState>();
+  private readonly shadowVersions = new Map<string, number>();
   private readonly lastActions = new Map<string, LastAction>();
   private readonly seen = new Set<string>();
   private webhook?: WebhookListener;
@@ -290,22 +292,35 @@ export class SmartphoneKeyDriver implements VendorDriver {
       const first = this.seen.values().next().value;
       if (first !== undefined) this.seen.delete(first);
     }
-    const pushes = webhookToPushes(envelope, {
-      byAggregate: (id) => {
-        if (this.known.has(id)) return id;
-        for (const [lockId, k] of this.known) if (k.uuid === id) return lockId;
-        return undefined;
-      },
-      byThing: (thing) => {
-        for (const [lockId, k] of this.known) if (k.owned?.thingName === thing) return lockId;
-        return undefined;
-      },
+    const shadow = parseShadowUpdate(envelope);
+    if (shadow) {
+      this.onShadow(shadow);
+      return;
+    }
+    const pushes = webhookToPushes(envelope, (id) => {
+      if (this.known.has(id)) return id;
+      for (const [lockId, k] of this.known) if (k.uuid === id) return lockId;
+      return undefined;
     });
     for (const push of pushes) {
-      if (push.type === 'status' && push.status.state)
-        this.shadowStates.set(push.vendorLockId, push.status.state);
       if (push.type === 'activity') this.lastActions.set(push.vendorLockId, push.action);
       this.pushes.emit(push);
     }
+  }
+
+  /**
+   * The state the device reports. Deliveries may arrive out of order, so an update older than the last
+   * one seen (by shadow version) is ignored; a status is pushed only when the reported state changes.
+   */
+  private onShadow(update: { thingName: string; state: LockState; version: number }): void {
+    let vendorLockId: string | undefined;
+    for (const [lockId, k] of this.known) if (k.owned?.thingName === update.thingName) vendorLockId = lockId;
+    if (!vendorLockId) return;
+    const last = this.shadowVersions.get(vendorLockId) ?? -1;
+    if (update.version <= last) return;
+    this.shadowVersions.set(vendorLockId, update.version);
+    if (this.shadowStates.get(vendorLockId) === update.state) return;
+    this.shadowStates.set(vendorLockId, update.state);
+    this.pushes.emit({ type: 'status', vendorLockId, status: { state: update.state } });
   }
 }

@@ -84,37 +84,23 @@ export function spkKeyToShare(key: SpkKey, lockId: string): Share {
   return { id: key.uuid, kind: 'key', lockId, with: key.userId ?? '', state: 'active' };
 }
 
-/** Where a webhook belongs: lock ids by aggregate id (lock id or uuid) and by thing name. */
-export interface WebhookIndex {
-  byAggregate(id: string): string | undefined;
-  byThing(thingName: string): string | undefined;
-}
+/** Finds our lock id from an event's aggregate id (the numeric lock id, or its uuid). */
+export type AggregateIndex = (aggregateId: string) => string | undefined;
 
-/** An EventBridge delivery as driver pushes (activity for opens, status for shadow reports). */
-export function webhookToPushes(envelope: SpkWebhookEnvelope, index: WebhookIndex): DriverPush[] {
+/** A lock event (spk.api) delivery as driver pushes: an activity for LockOpenRequested. */
+export function webhookToPushes(envelope: SpkWebhookEnvelope, byAggregate: AggregateIndex): DriverPush[] {
+  if (envelope.source !== 'spk.api') return [];
   const detail = envelope.detail ?? {};
-  if (envelope.source === 'spk.iot.shadow') {
-    const thing = typeof detail.thingName === 'string' ? detail.thingName : '';
-    const vendorLockId = index.byThing(thing);
-    const state = shadowToState(detail.reportedState);
-    if (!vendorLockId || !state) return [];
-    return [{ type: 'status', vendorLockId, status: { state } }];
-  }
-  if (envelope.source === 'spk.api') {
-    const aggregateId = detail.aggregateId;
-    const vendorLockId =
-      typeof aggregateId === 'string' || typeof aggregateId === 'number'
-        ? index.byAggregate(String(aggregateId))
-        : undefined;
-    const data =
-      detail.data && typeof detail.data === 'object' ? (detail.data as Record<string, unknown>) : {};
-    const type = typeof data.type === 'string' ? data.type : envelope['detail-type'];
-    if (!vendorLockId) return [];
-    if (type === 'KeyAdded' || type === 'KeyRemoved') return [];
-    const action = openEventToAction(type, data, envelope.time);
-    return action ? [{ type: 'activity', vendorLockId, action }] : [];
-  }
-  return [];
+  const aggregateId = detail.aggregateId;
+  const vendorLockId =
+    typeof aggregateId === 'string' || typeof aggregateId === 'number'
+      ? byAggregate(String(aggregateId))
+      : undefined;
+  if (!vendorLockId) return [];
+  const data = detail.data && typeof detail.data === 'object' ? (detail.data as Record<string, unknown>) : {};
+  const type = typeof data.type === 'string' ? data.type : envelope['detail-type'];
+  const action = openEventToAction(type, data, envelope.time);
+  return action ? [{ type: 'activity', vendorLockId, action }] : [];
 }
 
 export function parseWebhookEnvelope(body: unknown): SpkWebhookEnvelope | undefined {
@@ -123,4 +109,19 @@ export function parseWebhookEnvelope(body: unknown): SpkWebhookEnvelope | undefi
   if (typeof b.id !== 'string' || typeof b.source !== 'string' || !b.detail || typeof b.detail !== 'object')
     return undefined;
   return b as unknown as SpkWebhookEnvelope;
+}
+
+/** A device-shadow update (spk.iot.shadow): which thing, the state it reports, the shadow version. */
+export function parseShadowUpdate(
+  envelope: SpkWebhookEnvelope,
+): { thingName: string; state: LockState; version: number } | undefined {
+  if (envelope.source !== 'spk.iot.shadow') return undefined;
+  const detail = envelope.detail ?? {};
+  const state = shadowToState(detail.reportedState);
+  if (typeof detail.thingName !== 'string' || !state) return undefined;
+  return {
+    thingName: detail.thingName,
+    state,
+    version: typeof detail.version === 'number' ? detail.version : 0,
+  };
 }

@@ -114,7 +114,7 @@ export = function register(RED: RED): void {
 
     onInput(node, async ({ msg, send }) => {
       const source = await sourceOf(account);
-      const lockId = msg.lock !== undefined || onlyLock ? readLockId(msg, onlyLock) : undefined;
+      const lockId = (msg.lock !== undefined && msg.lock !== null) || onlyLock ? readLockId(msg, onlyLock) : undefined;
       const locks = lockId ? [await source.getLock(lockId)] : await source.listLocks();
       for (const lock of locks) send(Object.assign(RED.util.cloneMessage(msg), currentMsg(lock)));
     });

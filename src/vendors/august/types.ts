@@ -79,7 +79,7 @@ export interface AugustLockDetail {
   hostLockInfo?: { manufacturer?: string; productID?: number; productTypeID?: number; serialNumber?: string };
 }
 
-export interface AugustStatusResponse extends AugustLockStatusBlock {}
+export type AugustStatusResponse = AugustLockStatusBlock;
 
 export interface AugustOperationInfo {
   action?: string;

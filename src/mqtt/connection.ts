@@ -82,8 +82,10 @@ export class MqttConnection {
         }
       }
     });
+    noDelay(client);
     // Constructed after the first CONNACK, so every 'connect' from here on is a reconnect.
     client.on('connect', () => {
+      noDelay(client);
       this.logger.info('Reconnected to the MQTT broker; republishing retained state');
       this.republishRetained();
       for (const listener of [...this.connectListeners]) listener();
@@ -240,6 +242,12 @@ export class MqttConnection {
     clearTimeout(timer);
     if (!done) await this.client.endAsync(true).catch(() => undefined);
   }
+}
+
+/** No Nagle on the socket: a request and its answer are small packets that would wait for delayed ACKs. */
+function noDelay(client: MqttClient): void {
+  const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => void };
+  stream.setNoDelay?.(true);
 }
 
 class ProtocolRefused extends Error {

@@ -57,7 +57,8 @@ export class EmbeddedBroker {
     const self = new EmbeddedBroker(broker, options);
     self.installHooks();
     try {
-      const plain = net.createServer(broker.handle);
+      // No Nagle: small request/response packets would otherwise wait for delayed ACKs.
+      const plain = net.createServer({ noDelay: true }, broker.handle);
       const port = await listen(plain, options.port, host);
       self.servers.push(plain);
       self.url = `mqtt://${clientHost(host)}:${port}`;

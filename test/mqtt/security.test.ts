@@ -127,7 +127,7 @@ describe('mqtt bridge: who may unlock', function () {
     it('refuses a command from a user who is not allowed, and logs it without the payload', async () => {
       const mallory = await TestClient.connect(f.bridge.brokerUrl, { username: 'mallory' });
       mallory.client.on('error', () => undefined);
-      const closed = new Promise((resolve) => mallory.client.once('close', resolve));
+      const closed = new Promise<void>((resolve) => mallory.client.once('close', () => resolve()));
       mallory.client.publish(
         `lockbridge/${FRONT}/set`,
         JSON.stringify({ command: 'UNLOCK', code: 'SECRET-9' }),
@@ -150,7 +150,7 @@ describe('mqtt bridge: who may unlock', function () {
       await assert.rejects(mallory.client.subscribeAsync('#'));
       await assert.rejects(mallory.client.subscribeAsync('lockbridge/+/code'));
       await mallory.client.subscribeAsync('lockbridge/+/state');
-      const closed = new Promise((resolve) => mallory.client.once('close', resolve));
+      const closed = new Promise<void>((resolve) => mallory.client.once('close', () => resolve()));
       mallory.client.publish(`lockbridge/${FRONT}/state`, JSON.stringify({ state: 'UNLOCKED' }), { qos: 0 });
       await closed;
       await mallory.end();

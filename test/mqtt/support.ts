@@ -58,6 +58,7 @@ export class TestClient {
   private readonly waiters = new Set<{ match: (m: Received) => boolean; resolve: (m: Received) => void }>();
 
   private constructor(readonly client: MqttClient) {
+    (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     client.on('message', (topic, payload, packet) => {
       const m: Received = {
         topic,

@@ -22,11 +22,13 @@ export async function startTestVendor(): Promise<TestVendorEmulator> {
 export function useSettings(): { userDir: string; remove(): void } {
   const tmp = tempDir('lockbridge-nodes-');
   const { vendorDrivers } = distModule<{ vendorDrivers: Record<string, DriverFactory> }>('src/vendors/registry');
+  // The August driver, also when the shipped table does not list it yet.
+  const { augustDriverFactory } = distModule<{ augustDriverFactory: DriverFactory }>('src/vendors/august/index');
   helper.settings({
     userDir: tmp.dir,
     lockbridge: {
       runtime: {
-        drivers: { ...vendorDrivers, testvendor: bridgeToDist(testVendorFactory) },
+        drivers: { august: augustDriverFactory, ...vendorDrivers, testvendor: bridgeToDist(testVendorFactory) },
         hub: { readbackDelaysMs: [50, 100, 200, 400], commandTimeoutMs: 3000, codeConfirmTimeoutMs: 3000 },
       },
     },

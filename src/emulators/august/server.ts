@@ -41,7 +41,7 @@ export class AugustEmulator {
   readonly apiKey: string;
   /** Webhook deliveries (URL and body), for tests. */
   readonly webhooks: Array<{ url: string; body: unknown }> = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private readonly deliveries = new Set<AbortController>();
 
   constructor(options: AugustEmulatorOptions = {}) {
@@ -91,7 +91,7 @@ export class AugustEmulator {
   }
 
   async close(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers.keys()) clearTimeout(t);
     this.timers.clear();
     for (const c of this.deliveries) c.abort();
     this.live.close();
@@ -180,6 +180,15 @@ export class AugustEmulator {
     this.lock(lockId).busyUntil = this.now() + ms;
   }
 
+  /** Runs every pending asynchronous step now (PIN states, operations): tests step time by hand. */
+  flushTimers(): void {
+    for (const [t, fn] of [...this.timers]) {
+      clearTimeout(t);
+      this.timers.delete(t);
+      fn();
+    }
+  }
+
   expireTokens(): void {
     this.auth.tokens.expireAll();
   }
@@ -219,7 +228,7 @@ export class AugustEmulator {
           this.timers.delete(t);
           fn();
         }, ms);
-        this.timers.add(t);
+        this.timers.set(t, fn);
       },
       push: (lock, payload) => this.live.push(lock, payload),
       webhook: (url, body) => this.deliver(url, body),

@@ -43,6 +43,8 @@ export interface MqttBridgeOptions {
   clock?: Clock;
   /** How long the first connection may take (default 10 s). */
   connectTimeoutMs?: number;
+  /** Pause between reconnection attempts (default 2 s). */
+  reconnectPeriodMs?: number;
   /** Requests running at once before new ones are answered with rate_limited (default 64). */
   maxInFlight?: number;
 }
@@ -110,6 +112,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
       will: { topic: topics.bridgeState, payload: OFFLINE },
       logger: logger.child('mqtt'),
       connectTimeoutMs: options.connectTimeoutMs,
+      reconnectPeriodMs: options.reconnectPeriodMs,
     });
   } catch (err) {
     await broker?.stop();

@@ -233,6 +233,7 @@ describe('mqtt bridge: broker outages and stop', function () {
       source: hub.hub,
       config: { url: `mqtt://127.0.0.1:${first.port}`, homeAssistant: { enabled: false } },
       logger: new RedactingLogger(logs),
+      reconnectPeriodMs: 100,
     });
     try {
       assert.equal(bridge.brokerUrl, `mqtt://127.0.0.1:${first.port}`);
@@ -266,6 +267,7 @@ describe('mqtt bridge: broker outages and stop', function () {
       source: hub.hub,
       config: { url: `mqtt://127.0.0.1:${b.port}`, clientId: 'lockbridge_test' },
       logger: new RedactingLogger(new MemorySink()),
+      reconnectPeriodMs: 100,
     });
     const c = await TestClient.connect(bridge.brokerUrl);
     await c.subscribe('lockbridge/bridge/state');

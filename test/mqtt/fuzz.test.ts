@@ -76,6 +76,11 @@ describe('mqtt bridge: fuzzed command and request payloads', function () {
   it('answers every set topic, whatever the payload, never unlocks, and keeps answering', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...LOCKS), payloads, async (lock, payload) => {
+        if (payload.length === 0) {
+          // An empty payload is no command (it is how retained messages are cleared): no answer.
+          await c.publish(`lockbridge/${lock}/set`, payload);
+          return;
+        }
         const before = c.received.length;
         const answer = c.waitFor(
           'lockbridge/bridge/response/command',

@@ -32,6 +32,8 @@ export class RequestsExtension extends Extension {
   private async handle(message: IncomingMessage): Promise<void> {
     const { topics, responder, logger, settings, source, connection } = this.ctx;
     const name = topics.operationOfRequest(message.topic);
+    // An empty retained payload clears a retained request (ours included): nothing to answer.
+    if (message.retain && message.payload.length === 0) return;
     if (!name || !OPERATION_NAME.test(name)) {
       logger.debug('Ignored a request on a malformed topic');
       return;

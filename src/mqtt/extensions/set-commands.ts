@@ -31,7 +31,8 @@ export class SetCommandsExtension extends Extension {
   private async handle(message: IncomingMessage): Promise<void> {
     const { topics, source, responder, logger, settings, connection } = this.ctx;
     const lockId = topics.lockOf(message.topic, 'set');
-    if (!lockId) return;
+    // An empty payload is no command: it is how a retained message is cleared (ours included).
+    if (!lockId || message.payload.length === 0) return;
     let envelope: CommandEnvelope | undefined;
     try {
       if (message.retain) {

@@ -14,7 +14,12 @@ import {
   scheduleToPinFields,
   splitName,
 } from '../../../src/vendors/august/mapping';
-import type { AugustActivity, AugustLockDetail, AugustPushMessage, AugustRemoteOperateResult } from '../../../src/vendors/august/types';
+import type {
+  AugustActivity,
+  AugustLockDetail,
+  AugustPushMessage,
+  AugustRemoteOperateResult,
+} from '../../../src/vendors/august/types';
 import type { Schedule } from '../../../src/core/model';
 import { LockbridgeError } from '../../../src/core/errors';
 
@@ -25,8 +30,12 @@ const at = '2024-01-01T00:00:00.000Z';
 
 describe('august mapping: lock detail fixtures', () => {
   const files = [
-    ...readdirSync(AUGUST).filter((f) => /^(get_lock[._]|lock_with_\w+\.online)/.test(f)).map((f) => [AUGUST, f]),
-    ...readdirSync(HA).filter((f) => f.startsWith('get_lock.')).map((f) => [HA, f]),
+    ...readdirSync(AUGUST)
+      .filter((f) => /^(get_lock[._]|lock_with_\w+\.online)/.test(f))
+      .map((f) => [AUGUST, f]),
+    ...readdirSync(HA)
+      .filter((f) => f.startsWith('get_lock.'))
+      .map((f) => [HA, f]),
   ];
 
   it('maps every captured lock detail into a consistent DriverLock', () => {
@@ -80,14 +89,18 @@ describe('august mapping: lock detail fixtures', () => {
     const init = mapLockDetail(load(AUGUST, 'get_lock.doorsense_init.json'), { manufacturer: 'August' });
     assert.equal(init.status.door, 'unknown');
     assert.ok(!init.capabilities.includes('door_sensor'));
-    const disabled = mapLockDetail(load(AUGUST, 'get_lock.online_with_doorsense_disabled.json'), { manufacturer: 'x' });
+    const disabled = mapLockDetail(load(AUGUST, 'get_lock.online_with_doorsense_disabled.json'), {
+      manufacturer: 'x',
+    });
     assert.ok(!disabled.capabilities.includes('door_sensor'));
     const missing = mapLockDetail(load(HA, 'get_lock.online_missing_doorsense.json'), { manufacturer: 'x' });
     assert.ok(!missing.capabilities.includes('door_sensor'));
     const open = mapLockDetail(load(AUGUST, 'get_lock.online_with_doorsense.json'), { manufacturer: 'x' });
     assert.equal(open.status.door, 'open');
     assert.equal(open.manufacturer, 'Yale', 'hostLockInfo names the maker');
-    const noStatus = mapLockDetail(load(AUGUST, 'get_lock.nostatus_with_doorsense.json'), { manufacturer: 'x' });
+    const noStatus = mapLockDetail(load(AUGUST, 'get_lock.nostatus_with_doorsense.json'), {
+      manufacturer: 'x',
+    });
     assert.equal(noStatus.status.state, 'UNKNOWN');
     assert.equal(noStatus.status.online, true);
   });
@@ -124,7 +137,10 @@ describe('august mapping: lock detail fixtures', () => {
 
   it('keypad PIN lengths come from capabilities', () => {
     const detail = load<AugustLockDetail>(AUGUST, 'get_lock.online.json');
-    assert.deepEqual(codeRulesFor(detail, { keypad: { pinLengthMin: 4, pinLengthMax: 8 } }).lengths, [4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      codeRulesFor(detail, { keypad: { pinLengthMin: 4, pinLengthMax: 8 } }).lengths,
+      [4, 5, 6, 7, 8],
+    );
     assert.deepEqual(codeRulesFor(detail).lengths, [4, 5, 6]);
   });
 });
@@ -176,7 +192,12 @@ describe('august mapping: push messages (pubnub_messages.lock.json)', () => {
   it('final states with a caller are activities with who and how', () => {
     assert.deepEqual(mapped[4].activity, { action: 'UNLOCKED', how: 'remote', at });
     assert.deepEqual(mapped[5].status, { state: 'LOCKED', door: 'closed' });
-    assert.deepEqual(mapped[5].activity, { action: 'LOCKED', how: 'app', at, who: '8918341e-7e68-4079-ad0a-1fa8a45d855b' });
+    assert.deepEqual(mapped[5].activity, {
+      action: 'LOCKED',
+      how: 'app',
+      at,
+      who: '8918341e-7e68-4079-ad0a-1fa8a45d855b',
+    });
     assert.equal(mapped[6].status.door, 'open');
     assert.deepEqual(mapped[13].activity, { action: 'OPEN', how: 'manual', at });
     assert.deepEqual(mapped[14].activity, { action: 'UNLOCKED', how: 'manual', at });
@@ -302,7 +323,13 @@ describe('august mapping: PINs and schedules', () => {
     { kind: 'always' },
     { kind: 'time_bound', start: '2030-01-01T10:00:00.000Z', end: '2030-01-05T18:00:00.000Z' },
     { kind: 'recurring', days: ['mo', 'we', 'fr'], startMinute: 8 * 60, endMinute: 17 * 60 + 30 },
-    { kind: 'recurring', days: ['sa', 'su'], startMinute: 0, endMinute: 1440, end: '2031-06-01T00:00:00.000Z' },
+    {
+      kind: 'recurring',
+      days: ['sa', 'su'],
+      startMinute: 0,
+      endMinute: 1440,
+      end: '2031-06-01T00:00:00.000Z',
+    },
     { kind: 'one_time' },
     { kind: 'one_time', start: '2030-02-01T00:00:00.000Z', end: '2030-02-02T00:00:00.000Z' },
   ];
@@ -319,7 +346,10 @@ describe('august mapping: PINs and schedules', () => {
       accessTimes: 'STARTSEC=28800;ENDSEC=63000',
       accessRecurrence: 'FREQ=WEEKLY;BYDAY=MO,WE,FR',
     });
-    assert.equal(scheduleToPinFields(roundTrips[3]).accessRecurrence, 'FREQ=WEEKLY;BYDAY=SA,SU;UNTIL=20310601T000000Z');
+    assert.equal(
+      scheduleToPinFields(roundTrips[3]).accessRecurrence,
+      'FREQ=WEEKLY;BYDAY=SA,SU;UNTIL=20310601T000000Z',
+    );
     assert.deepEqual(scheduleToPinFields(roundTrips[1]), {
       accessType: 'temporary',
       accessTimes: 'DTSTART=2030-01-01T10:00:00.000Z;DTEND=2030-01-05T18:00:00.000Z',
@@ -335,22 +365,31 @@ describe('august mapping: PINs and schedules', () => {
       }),
       { kind: 'recurring', days: ['tu'], startMinute: 555, endMinute: 615 },
     );
-    assert.deepEqual(pinFieldsToSchedule({ accessType: 'temporary', accessTimes: 'STARTSEC=1893456000;ENDSEC=1893542400' }), {
-      kind: 'time_bound',
-      start: '2030-01-01T00:00:00.000Z',
-      end: '2030-01-02T00:00:00.000Z',
-    });
+    assert.deepEqual(
+      pinFieldsToSchedule({ accessType: 'temporary', accessTimes: 'STARTSEC=1893456000;ENDSEC=1893542400' }),
+      {
+        kind: 'time_bound',
+        start: '2030-01-01T00:00:00.000Z',
+        end: '2030-01-02T00:00:00.000Z',
+      },
+    );
     assert.equal(pinFieldsToSchedule({ accessType: 'one-time' }).kind, 'one_time');
   });
 
   it('rejects schedules August cannot hold, with typed errors', () => {
     const bad = (s: Schedule, code: string) =>
-      assert.throws(() => scheduleToPinFields(s, Date.parse('2025-01-01')), (e: unknown) => e instanceof LockbridgeError && e.code === code);
+      assert.throws(
+        () => scheduleToPinFields(s, Date.parse('2025-01-01')),
+        (e: unknown) => e instanceof LockbridgeError && e.code === code,
+      );
     bad({ kind: 'time_bound', start: 'soon', end: '2030-01-01T00:00:00Z' }, 'invalid_input');
     bad({ kind: 'time_bound', start: '2030-01-02T00:00:00Z', end: '2030-01-01T00:00:00Z' }, 'invalid_input');
     bad({ kind: 'recurring', days: [], startMinute: 0, endMinute: 60 }, 'invalid_input');
     bad({ kind: 'recurring', days: ['mo'], startMinute: 60, endMinute: 60 }, 'invalid_input');
-    bad({ kind: 'recurring', days: ['mo'], startMinute: 0, endMinute: 60, start: '2030-01-01T00:00:00Z' }, 'not_supported');
+    bad(
+      { kind: 'recurring', days: ['mo'], startMinute: 0, endMinute: 60, start: '2030-01-01T00:00:00Z' },
+      'not_supported',
+    );
   });
 
   it('splits names for firstName/lastName', () => {

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { currentLine, repoRoot, type HomebridgeLine } from './lines';
+
+const PACKAGE_NAME = '@lockbridge/homebridge-lockbridge';
+
+export interface BridgeIdentity {
+  username: string;
+  pin: string;
+  port: number;
+}
+
+/** A free TCP port on 127.0.0.1 (the bridge needs a fixed one across restarts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function newIdentity(): Promise<BridgeIdentity> {
+  const hex = () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0')
+      .toUpperCase();
+  return { username: `CC:22:3D:${hex()}:${hex()}:${hex()}`, pin: '031-45-154', port: await freePort() };
+}
+
+/**
+ * A throwaway Homebridge home: -U storage with config.json, and a -P folder in which the package is
+ * reachable under its own name (a symlink to the repository, whose dist/ must be built).
+ */
+export class HomebridgeHome {
+  readonly root = mkdtempSync(join(tmpdir(), 'lockbridge-hb-'));
+  readonly storage = join(this.root, 'storage');
+  readonly plugins = join(this.root, 'plugins');
+
+  constructor() {
+    mkdirSync(this.storage);
+    const scope = join(this.plugins, PACKAGE_NAME.split('/')[0]);
+    mkdirSync(scope, { recursive: true });
+    symlinkSync(repoRoot, join(this.plugins, PACKAGE_NAME), 'dir');
+  }
+
+  writeConfig(identity: BridgeIdentity, platforms: unknown[]): void {
+    const config = {
+      bridge: {
+        name: 'Lockbridge Test',
+        username: identity.username,
+        port: identity.port,
+        pin: identity.pin,
+        bind: ['127.0.0.1'],
+        advertiser: 'ciao',
+      },
+      accessories: [],
+      platforms,
+    };
+    writeFileSync(join(this.storage, 'config.json'), JSON.stringify(config, null, 2));
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** A Homebridge child process with its output collected, stopped by PID only. */
+export class HomebridgeProcess {
+  private output = '';
+  private readonly waiters = new Set<() => void>();
+  readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly line: HomebridgeLine,
+  ) {
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString('utf8');
+      for (const w of [...this.waiters]) w();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static start(home: HomebridgeHome, line: HomebridgeLine = currentLine()): HomebridgeProcess {
+    const preload = join(__dirname, 'noop-advertiser.cjs');
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        preload,
+        line.bin,
+        '-U',
+        home.storage,
+        '-P',
+        home.plugins,
+        '--strict-plugin-resolution',
+        '-D',
+        '-T',
+        '-Q',
+      ],
+      {
+        cwd: home.root,
+        env: { ...process.env, LOCKBRIDGE_TEST_ADVERTISER: line.advertiser, FORCE_COLOR: '0', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    return new HomebridgeProcess(child, line);
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** Resolves with the first match of `pattern` in the output (already there or still to come). */
+  waitFor(pattern: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = this.output.match(pattern);
+        if (match) {
+          done();
+          resolve(match);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `Homebridge did not log ${pattern} within ${timeoutMs} ms. Output:\n${this.output.slice(-4000)}`,
+          ),
+        );
+      }, timeoutMs);
+      const onExit = () => {
+        done();
+        reject(
+          new Error(`Homebridge exited before logging ${pattern}. Output:\n${this.output.slice(-4000)}`),
+        );
+      };
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        this.child.off('exit', onExit);
+      };
+      this.waiters.add(check);
+      this.child.once('exit', onExit);
+      check();
+    });
+  }
+
+  /** SIGKILL: Homebridge 1.x/2.1 wait ~5 s on SIGTERM, and shutdown is not what these tests check. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}

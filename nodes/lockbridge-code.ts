@@ -8,6 +8,7 @@ import { LockbridgeError, isErrorCode } from '../src/core/errors';
 import type { AccessCodeInput, CodeOperationResult, CodeSetInput, Schedule } from '../src/core/model';
 import { isObj, need, readIdList, readLockId, readPin, readSchedule, str, type Obj } from './lib/messages';
 import { invalidInput } from './lib/errors';
+import { resolveLockId } from './lib/resolve-lock';
 import type { Node, NodeDef, RED } from './lib/red';
 import { busyStatus, okStatus } from './lib/status';
 import { bindAccount, onInput, sourceOf } from './lib/user-node';
@@ -116,7 +117,11 @@ export = function register(RED: RED): void {
         if (action === 'set') {
           const input: CodeSetInput = {
             name: need(payload, 'name'),
-            lockIds: readIdList(payload.lockIds ?? msg.locks, 'msg.payload.lockIds'),
+            lockIds: await Promise.all(
+              readIdList(payload.lockIds ?? msg.locks, 'msg.payload.lockIds').map((ref) =>
+                resolveLockId(source, ref),
+              ),
+            ),
           };
           const code = readPin(payload.code, 'msg.payload.code');
           if (code !== undefined) input.code = code;
@@ -124,7 +129,7 @@ export = function register(RED: RED): void {
           if (payload.codePerLock === true) input.codePerLock = true;
           result = await source.createCodeSet(input);
         } else {
-          const lockId = readLockId(msg, config.lock);
+          const lockId = await resolveLockId(source, readLockId(msg, config.lock));
           msg.lock = lockId;
           switch (action) {
             case 'list':

@@ -6,6 +6,7 @@
 import { LockbridgeError } from '../src/core/errors';
 import type { CommandRequest } from '../src/core/model';
 import { readCommand, readLockId, str } from './lib/messages';
+import { resolveLockId } from './lib/resolve-lock';
 import type { Node, NodeDef, RED } from './lib/red';
 import { busyStatus, okStatus } from './lib/status';
 import { bindAccount, onInput, sourceOf } from './lib/user-node';
@@ -43,17 +44,18 @@ export = function register(RED: RED): void {
     onInput(
       node,
       async ({ msg, send }) => {
-        const lockId = readLockId(msg, config.lock);
+        const lockRef = readLockId(msg, config.lock);
         const command = readCommand(msg, config.command);
+        const timeoutMs = readTimeout(msg.timeout);
+        const source = await sourceOf(account);
+        const lockId = await resolveLockId(source, lockRef);
         const request: CommandRequest = {
           lockId,
           command,
           origin: `node-red:${node.id}`,
           transaction: str(msg.transaction) ?? msg._msgid,
         };
-        const timeoutMs = readTimeout(msg.timeout);
         if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
-        const source = await sourceOf(account);
         node.status(busyStatus(BUSY[command]));
         const result = await source.command(request);
         msg.lock = lockId;

@@ -6,6 +6,7 @@
  */
 import type { ShareRequest } from '../src/core/model';
 import { invalidInput } from './lib/errors';
+import { resolveLockId } from './lib/resolve-lock';
 import { isObj, need, readIdList, readLockId, readSchedule, str, type Obj } from './lib/messages';
 import type { Node, NodeDef, RED } from './lib/red';
 import { busyStatus, okStatus } from './lib/status';
@@ -120,9 +121,11 @@ export = function register(RED: RED): void {
           throw invalidInput('msg.payload must be an object with the share details');
         const payload: Obj = isObj(msg.payload) ? msg.payload : {};
         const kind = readKind(msg, payload, config.kind);
-        const lockId = readLockId(msg, config.lock);
-        const request = kind === 'list' ? undefined : shareRequest(kind, lockId, payload);
+        const lockRef = readLockId(msg, config.lock);
+        const check = kind === 'list' ? undefined : shareRequest(kind, lockRef, payload);
         const source = await sourceOf(account);
+        const lockId = await resolveLockId(source, lockRef);
+        const request = check ? { ...check, lockId } : undefined;
         node.status(busyStatus(kind.replace(/_/g, ' ')));
         msg.payload = request ? await source.share(request) : await source.listShares(lockId);
         msg.kind = kind;

@@ -5,6 +5,7 @@
 import type { LockEvent } from '../src/core/events';
 import type { AccessCode, Lock } from '../src/core/model';
 import { readLockId, str } from './lib/messages';
+import { resolveLockId } from './lib/resolve-lock';
 import type { Node, NodeDef, NodeMessage, RED } from './lib/red';
 import { okStatus } from './lib/status';
 import { bindAccount, onInput, sourceOf } from './lib/user-node';
@@ -100,11 +101,21 @@ export = function register(RED: RED): void {
   function setup(node: Node, config: StateNodeDef): void {
     const account = bindAccount(RED, node, config.account);
     const onlyLock = str(config.lock);
+    // The node's lock may be a name: events carry ids, so learn the id once the source is open.
+    let onlyId = onlyLock;
+    if (onlyLock && account)
+      account.connection
+        .source()
+        .then((source) => resolveLockId(source, onlyLock))
+        .then(
+          (id) => (onlyId = id),
+          () => undefined,
+        );
     const wanted = config.events === 'state' || config.events === 'activity' ? config.events : 'all';
 
     const unsubscribe = account?.connection.subscribe((event) => {
       const id = eventLockId(event);
-      if (onlyLock && id !== onlyLock) return;
+      if (onlyLock && id !== onlyId && id !== onlyLock) return;
       const msg = toMsg(event, wanted);
       if (!msg) return;
       if (event.type === 'state') node.status(okStatus(`${event.lock.name}: ${event.lock.status.state}`));
@@ -114,8 +125,11 @@ export = function register(RED: RED): void {
 
     onInput(node, async ({ msg, send }) => {
       const source = await sourceOf(account);
-      const lockId = (msg.lock !== undefined && msg.lock !== null) || onlyLock ? readLockId(msg, onlyLock) : undefined;
-      const locks = lockId ? [await source.getLock(lockId)] : await source.listLocks();
+      const lockId =
+        (msg.lock !== undefined && msg.lock !== null) || onlyLock ? readLockId(msg, onlyLock) : undefined;
+      const locks = lockId
+        ? [await source.getLock(await resolveLockId(source, lockId))]
+        : await source.listLocks();
       for (const lock of locks) send(Object.assign(RED.util.cloneMessage(msg), currentMsg(lock)));
     });
   }

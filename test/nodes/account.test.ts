@@ -6,7 +6,18 @@ import type * as AugustSeed from '../../src/emulators/august/seed';
 import type * as Mqtt from '../../src/mqtt';
 import type * as RuntimeModule from '../../src/runtime';
 import type * as Core from '../../src/core';
-import { distModule, helper, lastStatus, lockbridgeNodes, logText, nextMsg, startServer, stopServer, until, collect } from './support/harness';
+import {
+  distModule,
+  helper,
+  lastStatus,
+  lockbridgeNodes,
+  logText,
+  nextMsg,
+  startServer,
+  stopServer,
+  until,
+  collect,
+} from './support/harness';
 import { accountReady, placed, useSettings } from './support/fixtures';
 
 const PASSWORD = 'lockbridge-2fa';
@@ -28,7 +39,9 @@ describe('nodes: lockbridge-account (config node, admin endpoints)', function ()
     let emulator: AugustEmulator;
 
     beforeEach(async () => {
-      const { AugustEmulator: Emu } = distModule<{ AugustEmulator: new (o: object) => AugustEmulator }>('src/emulators/august/server');
+      const { AugustEmulator: Emu } = distModule<{ AugustEmulator: new (o: object) => AugustEmulator }>(
+        'src/emulators/august/server',
+      );
       const seed = distModule<typeof AugustSeed>('src/emulators/august/seed');
       emulator = new Emu({ opDelayMs: 10, pinDelayMs: 10 });
       seed.seedDemoHousehold(emulator);
@@ -47,7 +60,14 @@ describe('nodes: lockbridge-account (config node, admin endpoints)', function ()
           },
           ...placed([
             { id: 'tab1', type: 'tab' },
-            { id: 'n1', type: 'lockbridge-lock', z: 'tab1', account: 'acc', lock: '', wires: [['ok'], ['err']] },
+            {
+              id: 'n1',
+              type: 'lockbridge-lock',
+              z: 'tab1',
+              account: 'acc',
+              lock: '',
+              wires: [['ok'], ['err']],
+            },
             { id: 'ok', type: 'helper', z: 'tab1' },
             { id: 'err', type: 'helper', z: 'tab1' },
           ]),
@@ -84,11 +104,17 @@ describe('nodes: lockbridge-account (config node, admin endpoints)', function ()
       assert.equal(res.status, 400);
       assert.equal((res.body.error as { code: string }).code, 'invalid_input');
 
-      res = await helper.request().post('/lockbridge/accounts/acc/two-factor').send({ code: seed.DEMO_TWO_FACTOR.code });
+      res = await helper
+        .request()
+        .post('/lockbridge/accounts/acc/two-factor')
+        .send({ code: seed.DEMO_TWO_FACTOR.code });
       texts.push(res.text);
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.state, 'connected');
-      await until(() => lastStatus(helper.getNode('n1'))?.text === 'node-red:common.status.connected', 'connected');
+      await until(
+        () => lastStatus(helper.getNode('n1'))?.text === 'node-red:common.status.connected',
+        'connected',
+      );
 
       res = await helper.request().get('/lockbridge/accounts/acc/locks');
       const locks = res.body.locks as Array<{ id: string; name: string; capabilities: string[] }>;
@@ -109,7 +135,9 @@ describe('nodes: lockbridge-account (config node, admin endpoints)', function ()
     });
 
     it('closes its connection when the flow stops', async () => {
-      const acc = helper.getNode('acc') as unknown as { connection: { current(): unknown; view(): { state: string } } };
+      const acc = helper.getNode('acc') as unknown as {
+        connection: { current(): unknown; view(): { state: string } };
+      };
       assert.ok(acc.connection.current());
       await helper.unload();
       assert.equal(acc.connection.current(), undefined);
@@ -118,18 +146,15 @@ describe('nodes: lockbridge-account (config node, admin endpoints)', function ()
   });
 
   it('answers admin requests for an unknown account with 404, and a bad config with invalid_config', async () => {
-    await helper.load(
-      lockbridgeNodes(),
-      [
-        { id: 'bad', type: 'lockbridge-account', mode: 'vendor', vendor: 'seam' },
-        ...placed([
-          { id: 'tab1', type: 'tab' },
-          { id: 'n1', type: 'lockbridge-lock', z: 'tab1', account: 'bad', lock: 'x', wires: [['ok'], ['err']] },
-          { id: 'ok', type: 'helper', z: 'tab1' },
-          { id: 'err', type: 'helper', z: 'tab1' },
-        ]),
-      ],
-    );
+    await helper.load(lockbridgeNodes(), [
+      { id: 'bad', type: 'lockbridge-account', mode: 'vendor', vendor: 'seam' },
+      ...placed([
+        { id: 'tab1', type: 'tab' },
+        { id: 'n1', type: 'lockbridge-lock', z: 'tab1', account: 'bad', lock: 'x', wires: [['ok'], ['err']] },
+        { id: 'ok', type: 'helper', z: 'tab1' },
+        { id: 'err', type: 'helper', z: 'tab1' },
+      ]),
+    ]);
     let res = await helper.request().get('/lockbridge/accounts/nope/locks');
     assert.equal(res.status, 404);
     await until(() => lastStatus(helper.getNode('n1'))?.text === 'invalid_config', 'error status');
@@ -155,20 +180,39 @@ describe('nodes: lockbridge-account (config node, admin endpoints)', function ()
       logger: core.silentLogger,
     });
     try {
-      await helper.load(
-        lockbridgeNodes(),
-        [
-          { id: 'remote', type: 'lockbridge-account', mode: 'mqtt', mqttUrl: bridge.brokerUrl, baseTopic: 'lbtest' },
-          ...placed([
-            { id: 'tab1', type: 'tab' },
-            { id: 's1', type: 'lockbridge-state', z: 'tab1', account: 'remote', lock: '', events: 'all', wires: [['out']] },
-            { id: 'l1', type: 'lockbridge-lock', z: 'tab1', account: 'remote', lock: '', command: 'STATUS', wires: [['ok'], ['err']] },
-            { id: 'out', type: 'helper', z: 'tab1' },
-            { id: 'ok', type: 'helper', z: 'tab1' },
-            { id: 'err', type: 'helper', z: 'tab1' },
-          ]),
-        ],
-      );
+      await helper.load(lockbridgeNodes(), [
+        {
+          id: 'remote',
+          type: 'lockbridge-account',
+          mode: 'mqtt',
+          mqttUrl: bridge.brokerUrl,
+          baseTopic: 'lbtest',
+        },
+        ...placed([
+          { id: 'tab1', type: 'tab' },
+          {
+            id: 's1',
+            type: 'lockbridge-state',
+            z: 'tab1',
+            account: 'remote',
+            lock: '',
+            events: 'all',
+            wires: [['out']],
+          },
+          {
+            id: 'l1',
+            type: 'lockbridge-lock',
+            z: 'tab1',
+            account: 'remote',
+            lock: '',
+            command: 'STATUS',
+            wires: [['ok'], ['err']],
+          },
+          { id: 'out', type: 'helper', z: 'tab1' },
+          { id: 'ok', type: 'helper', z: 'tab1' },
+          { id: 'err', type: 'helper', z: 'tab1' },
+        ]),
+      ]);
       await accountReady('remote');
       const current = collect(helper.getNode('out'));
       helper.getNode('s1').receive({});

@@ -1,7 +1,24 @@
 import assert from 'node:assert/strict';
 import type { TestVendorEmulator } from '../support/test-vendor/emulator';
-import { collect, coreNode, helper, lockbridgeNodes, logText, nextMsg, startServer, stopServer, type Msg } from './support/harness';
-import { accountReady, nodes, startTestVendor, testVendorAccount, useSettings, wiredFlow } from './support/fixtures';
+import {
+  collect,
+  coreNode,
+  helper,
+  lockbridgeNodes,
+  logText,
+  nextMsg,
+  startServer,
+  stopServer,
+  type Msg,
+} from './support/harness';
+import {
+  accountReady,
+  nodes,
+  startTestVendor,
+  testVendorAccount,
+  useSettings,
+  wiredFlow,
+} from './support/fixtures';
 
 describe('nodes: lockbridge-code (test vendor + access-code engine)', function () {
   let emulator: TestVendorEmulator;
@@ -23,7 +40,20 @@ describe('nodes: lockbridge-code (test vendor + access-code engine)', function (
     const account = testVendorAccount(emulator);
     await helper.load(
       [...lockbridgeNodes(), coreNode('common/25-catch.js'), coreNode('common/24-complete.js')],
-      [account.node, ...wiredFlow({ id: 'n1', type: 'lockbridge-code', account: 'acc', lock: 'testvendor_front', action: '', ...props }, 2)],
+      [
+        account.node,
+        ...wiredFlow(
+          {
+            id: 'n1',
+            type: 'lockbridge-code',
+            account: 'acc',
+            lock: 'testvendor_front',
+            action: '',
+            ...props,
+          },
+          2,
+        ),
+      ],
       account.credentials,
     );
     await accountReady();
@@ -43,7 +73,10 @@ describe('nodes: lockbridge-code (test vendor + access-code engine)', function (
     await deploy();
     const created = await run({ action: 'create', payload: { name: 'Guest', code: '4821' } });
     assert.equal(created.out, 'ok');
-    const result = created.msg.payload as { outcome: string; code: { id: string; code?: string; name: string } };
+    const result = created.msg.payload as {
+      outcome: string;
+      code: { id: string; code?: string; name: string };
+    };
     assert.equal(result.outcome, 'confirmed');
     assert.equal(result.code.name, 'Guest');
     assert.equal(emulator.locks.get('front')?.codes[0]?.code, '4821');
@@ -86,7 +119,13 @@ describe('nodes: lockbridge-code (test vendor + access-code engine)', function (
   });
 
   it('applies the schedule set in the editor when the msg has none', async () => {
-    await deploy({ action: 'create', scheduleKind: 'recurring', scheduleDays: 'mo,tu', scheduleFrom: '08:00', scheduleTo: '17:00' });
+    await deploy({
+      action: 'create',
+      scheduleKind: 'recurring',
+      scheduleDays: 'mo,tu',
+      scheduleFrom: '08:00',
+      scheduleTo: '17:00',
+    });
     const r = await run({ payload: { name: 'Cleaner', code: '3719' } });
     // The test vendor's locks hold only "always" codes: the editor's recurring schedule is refused.
     assert.equal(r.out, 'err');
@@ -95,7 +134,10 @@ describe('nodes: lockbridge-code (test vendor + access-code engine)', function (
 
   it('creates a code set across locks', async () => {
     await deploy({ lock: '' });
-    const r = await run({ action: 'set', payload: { name: 'Family', code: '2468', lockIds: ['testvendor_front', 'testvendor_back'] } });
+    const r = await run({
+      action: 'set',
+      payload: { name: 'Family', code: '2468', lockIds: ['testvendor_front', 'testvendor_back'] },
+    });
     assert.equal(r.out, 'ok');
     const set = r.msg.payload as { results: Array<{ lockId: string; ok: boolean }> };
     assert.deepEqual(set.results.map((x) => [x.lockId, x.ok]).sort(), [
@@ -109,8 +151,16 @@ describe('nodes: lockbridge-code (test vendor + access-code engine)', function (
     ['no action', { payload: { name: 'x' } }, 'invalid_input'],
     ['a string payload', { action: 'create', payload: 'give me a code' }, 'invalid_input'],
     ['a create without name', { action: 'create', payload: { code: '1234' } }, 'invalid_input'],
-    ['a bad schedule', { action: 'create', payload: { name: 'x', schedule: { kind: 'sometimes' } } }, 'invalid_input'],
-    ['an end before the start', { action: 'create', payload: { name: 'x', schedule: { start: '2030-01-02', end: '2030-01-01' } } }, 'invalid_input'],
+    [
+      'a bad schedule',
+      { action: 'create', payload: { name: 'x', schedule: { kind: 'sometimes' } } },
+      'invalid_input',
+    ],
+    [
+      'an end before the start',
+      { action: 'create', payload: { name: 'x', schedule: { start: '2030-01-02', end: '2030-01-01' } } },
+      'invalid_input',
+    ],
     ['a delete without code id', { action: 'delete', payload: {} }, 'invalid_input'],
     ['an object as PIN', { action: 'create', payload: { name: 'x', code: { pin: 1 } } }, 'invalid_input'],
     ['a code set without locks', { action: 'set', payload: { name: 'x', lockIds: [] } }, 'invalid_input'],

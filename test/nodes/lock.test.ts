@@ -1,7 +1,25 @@
 import assert from 'node:assert/strict';
 import type { TestVendorEmulator } from '../support/test-vendor/emulator';
-import { collect, coreNode, helper, lastStatus, lockbridgeNodes, nextMsg, startServer, stopServer, until, type Msg } from './support/harness';
-import { accountReady, nodes, startTestVendor, testVendorAccount, useSettings, wiredFlow } from './support/fixtures';
+import {
+  collect,
+  coreNode,
+  helper,
+  lastStatus,
+  lockbridgeNodes,
+  nextMsg,
+  startServer,
+  stopServer,
+  until,
+  type Msg,
+} from './support/harness';
+import {
+  accountReady,
+  nodes,
+  startTestVendor,
+  testVendorAccount,
+  useSettings,
+  wiredFlow,
+} from './support/fixtures';
 
 describe('nodes: lockbridge-lock (test vendor)', function () {
   let emulator: TestVendorEmulator;
@@ -23,7 +41,13 @@ describe('nodes: lockbridge-lock (test vendor)', function () {
     const account = testVendorAccount(emulator);
     await helper.load(
       [...lockbridgeNodes(), coreNode('common/25-catch.js'), coreNode('common/24-complete.js')],
-      [account.node, ...wiredFlow({ id: 'n1', type: 'lockbridge-lock', account: 'acc', lock: '', command: '', ...props }, 2)],
+      [
+        account.node,
+        ...wiredFlow(
+          { id: 'n1', type: 'lockbridge-lock', account: 'acc', lock: '', command: '', ...props },
+          2,
+        ),
+      ],
       account.credentials,
     );
     await accountReady();
@@ -61,6 +85,9 @@ describe('nodes: lockbridge-lock (test vendor)', function () {
     let got = nextMsg(ok);
     n1.receive({ lock: 'testvendor_back' });
     assert.equal((await got).payload, 'UNLOCKED');
+    got = nextMsg(ok);
+    n1.receive({ lock: 'Back Door' });
+    assert.equal((await got).lock, 'testvendor_back', 'a lock may be named by its exact name');
     got = nextMsg(ok);
     n1.receive({ lock: { id: 'testvendor_garage', name: 'Garage' } });
     const msg = await got;
@@ -131,7 +158,16 @@ describe('nodes: lockbridge-lock (test vendor)', function () {
       [
         account.node,
         ...wiredFlow({ id: 'n1', type: 'lockbridge-lock', account: 'acc', lock: 'testvendor_front' }, 2),
-        { id: 'n2', type: 'lockbridge-lock', z: 'tab1', x: 10, y: 10, account: '', lock: 'testvendor_front', wires: [['ok'], ['err']] },
+        {
+          id: 'n2',
+          type: 'lockbridge-lock',
+          z: 'tab1',
+          x: 10,
+          y: 10,
+          account: '',
+          lock: 'testvendor_front',
+          wires: [['ok'], ['err']],
+        },
       ],
       account.credentials,
     );

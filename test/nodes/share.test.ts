@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { coreNode, helper, lockbridgeNodes, nextMsg, startServer, stopServer, type Msg } from './support/harness';
+import {
+  coreNode,
+  helper,
+  lockbridgeNodes,
+  nextMsg,
+  startServer,
+  stopServer,
+  type Msg,
+} from './support/harness';
 import { accountReady, nodes, useSettings, wiredFlow } from './support/fixtures';
 
 interface LockLike {
@@ -19,7 +27,13 @@ describe('nodes: lockbridge-share (sandbox: Unloc and Seam emulators)', function
     await helper.load(
       [...lockbridgeNodes(), coreNode('common/25-catch.js'), coreNode('common/24-complete.js')],
       [
-        { id: 'acc', type: 'lockbridge-account', mode: 'vendor', vendor: 'sandbox', sandboxVendors: 'unloc, seam' },
+        {
+          id: 'acc',
+          type: 'lockbridge-account',
+          mode: 'vendor',
+          vendor: 'sandbox',
+          sandboxVendors: 'unloc, seam',
+        },
         ...wiredFlow({ id: 'n1', type: 'lockbridge-share', account: 'acc', lock: '', kind: '' }, 2),
       ],
     );
@@ -52,7 +66,11 @@ describe('nodes: lockbridge-share (sandbox: Unloc and Seam emulators)', function
     const garage = lockNamed('Garage Door', 'duplicate');
     const toHolder = await run({ kind: 'duplicate', lock: garage, payload: { toLockHolderId: 'lh-home' } });
     assert.equal(toHolder.out, 'ok', JSON.stringify(toHolder.msg.error));
-    const share = toHolder.msg.payload as { kind: string; share: { id: string; with: string }; data: { duplicateLockId: string } };
+    const share = toHolder.msg.payload as {
+      kind: string;
+      share: { id: string; with: string };
+      data: { duplicateLockId: string };
+    };
     assert.equal(share.kind, 'duplicate');
     assert.equal(share.share.with, 'lh-home');
 
@@ -64,12 +82,20 @@ describe('nodes: lockbridge-share (sandbox: Unloc and Seam emulators)', function
     const listed = await run({ kind: 'list', lock: garage });
     assert.ok((listed.msg.payload as Array<{ id: string }>).some((s) => s.id === share.share.id));
 
-    const removed = await run({ kind: 'delete_duplicate', lock: garage, payload: { duplicateLockId: share.data.duplicateLockId } });
+    const removed = await run({
+      kind: 'delete_duplicate',
+      lock: garage,
+      payload: { duplicateLockId: share.data.duplicateLockId },
+    });
     assert.equal(removed.out, 'ok', JSON.stringify(removed.msg.error));
   });
 
   it('gives an Unloc key to a phone number', async () => {
-    const r = await run({ kind: 'key', lock: lockNamed('Front Door', 'keys'), payload: { toPhone: '+4791234567', name: 'Cleaner' } });
+    const r = await run({
+      kind: 'key',
+      lock: lockNamed('Front Door', 'keys'),
+      payload: { toPhone: '+4791234567', name: 'Cleaner' },
+    });
     assert.equal(r.out, 'ok', JSON.stringify(r.msg.error));
     assert.equal((r.msg.payload as { kind: string }).kind, 'key');
   });
@@ -78,7 +104,11 @@ describe('nodes: lockbridge-share (sandbox: Unloc and Seam emulators)', function
     const lobby = lockNamed('Lobby Entrance', 'mobile_keys');
     const start = new Date(Date.now() + 3600_000).toISOString();
     const end = new Date(Date.now() + 3 * 86400_000).toISOString();
-    const noGroup = await run({ kind: 'mobile_key', lock: lobby, payload: { email: 'guest@example.com', start, end } });
+    const noGroup = await run({
+      kind: 'mobile_key',
+      lock: lobby,
+      payload: { email: 'guest@example.com', start, end },
+    });
     assert.equal(noGroup.out, 'err');
     assert.equal(noGroup.msg.error?.code, 'invalid_input');
     assert.match(String(noGroup.msg.error?.message), /accessGroupIds/);
@@ -90,7 +120,10 @@ describe('nodes: lockbridge-share (sandbox: Unloc and Seam emulators)', function
   const bad: Array<[string, object]> = [
     ['no kind', { payload: {} }],
     ['an unknown kind', { kind: 'steal' }],
-    ['both a holder and a phone', { kind: 'duplicate', payload: { toLockHolderId: 'a', toPhone: '+4791234567' } }],
+    [
+      'both a holder and a phone',
+      { kind: 'duplicate', payload: { toLockHolderId: 'a', toPhone: '+4791234567' } },
+    ],
     ['a bad phone', { kind: 'duplicate', payload: { toPhone: '12345' } }],
     ['a mobile key without dates', { kind: 'mobile_key', payload: { email: 'a@b.co' } }],
     ['a mobile key with a bad email', { kind: 'mobile_key', payload: { email: 'nope', start: 1, end: 2 } }],

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import type { TestVendorEmulator } from '../support/test-vendor/emulator';
-import { collect, helper, lockbridgeNodes, nextMsg, startServer, stopServer, until, type Msg } from './support/harness';
+import {
+  collect,
+  helper,
+  lockbridgeNodes,
+  nextMsg,
+  startServer,
+  stopServer,
+  until,
+  type Msg,
+} from './support/harness';
 import { accountReady, placed, startTestVendor, testVendorAccount, useSettings } from './support/fixtures';
 
 describe('nodes: lockbridge-state (test vendor)', function () {
@@ -27,9 +36,33 @@ describe('nodes: lockbridge-state (test vendor)', function () {
         account.node,
         ...placed([
           { id: 'tab1', type: 'tab' },
-          { id: 'all', type: 'lockbridge-state', z: 'tab1', account: 'acc', lock: '', events: 'all', wires: [['outAll']] },
-          { id: 'front', type: 'lockbridge-state', z: 'tab1', account: 'acc', lock: 'testvendor_front', events: 'state', wires: [['outFront']] },
-          { id: 'act', type: 'lockbridge-state', z: 'tab1', account: 'acc', lock: '', events: 'activity', wires: [['outAct']] },
+          {
+            id: 'all',
+            type: 'lockbridge-state',
+            z: 'tab1',
+            account: 'acc',
+            lock: '',
+            events: 'all',
+            wires: [['outAll']],
+          },
+          {
+            id: 'front',
+            type: 'lockbridge-state',
+            z: 'tab1',
+            account: 'acc',
+            lock: 'testvendor_front',
+            events: 'state',
+            wires: [['outFront']],
+          },
+          {
+            id: 'act',
+            type: 'lockbridge-state',
+            z: 'tab1',
+            account: 'acc',
+            lock: '',
+            events: 'activity',
+            wires: [['outAct']],
+          },
           { id: 'outAll', type: 'helper', z: 'tab1' },
           { id: 'outFront', type: 'helper', z: 'tab1' },
           { id: 'outAct', type: 'helper', z: 'tab1' },
@@ -65,7 +98,10 @@ describe('nodes: lockbridge-state (test vendor)', function () {
     emulator.physical('front', 'jammed');
     await until(() => front.length > 0, 'front state');
     assert.equal(front[0].payload, 'JAMMED');
-    assert.ok(front.every((m) => m.event === 'state'), 'state-only node emits no activity');
+    assert.ok(
+      front.every((m) => m.event === 'state'),
+      'state-only node emits no activity',
+    );
   });
 
   it('answers an input with the current state of one lock or of all locks', async () => {
@@ -73,7 +109,11 @@ describe('nodes: lockbridge-state (test vendor)', function () {
     const out = collect(helper.getNode('outAll'));
     helper.getNode('all').receive({ topic: 'poll' });
     await until(() => out.length === 3, 'three current msgs');
-    assert.deepEqual(out.map((m) => m.lock).sort(), ['testvendor_back', 'testvendor_front', 'testvendor_garage']);
+    assert.deepEqual(out.map((m) => m.lock).sort(), [
+      'testvendor_back',
+      'testvendor_front',
+      'testvendor_garage',
+    ]);
     assert.ok(out.every((m) => m.event === 'current' && typeof m.payload === 'string'));
 
     const one = nextMsg(helper.getNode('outFront'));
@@ -85,7 +125,9 @@ describe('nodes: lockbridge-state (test vendor)', function () {
     await deploy();
     const node = helper.getNode('all');
     const errors: Array<{ code?: string }> = [];
-    node.on('call:error', (call: never) => errors.push((call as { args: unknown[] }).args[0] as { code?: string }));
+    node.on('call:error', (call: never) =>
+      errors.push((call as { args: unknown[] }).args[0] as { code?: string }),
+    );
     node.receive({ lock: 'testvendor_missing' });
     node.receive({ lock: ['not', 'an', 'id'] });
     const out = collect(helper.getNode('outAll'));

@@ -21,14 +21,22 @@ export async function startTestVendor(): Promise<TestVendorEmulator> {
  */
 export function useSettings(): { userDir: string; remove(): void } {
   const tmp = tempDir('lockbridge-nodes-');
-  const { vendorDrivers } = distModule<{ vendorDrivers: Record<string, DriverFactory> }>('src/vendors/registry');
+  const { vendorDrivers } = distModule<{ vendorDrivers: Record<string, DriverFactory> }>(
+    'src/vendors/registry',
+  );
   // The August driver, also when the shipped table does not list it yet.
-  const { augustDriverFactory } = distModule<{ augustDriverFactory: DriverFactory }>('src/vendors/august/index');
+  const { augustDriverFactory } = distModule<{ augustDriverFactory: DriverFactory }>(
+    'src/vendors/august/index',
+  );
   helper.settings({
     userDir: tmp.dir,
     lockbridge: {
       runtime: {
-        drivers: { august: augustDriverFactory, ...vendorDrivers, testvendor: bridgeToDist(testVendorFactory) },
+        drivers: {
+          august: augustDriverFactory,
+          ...vendorDrivers,
+          testvendor: bridgeToDist(testVendorFactory),
+        },
         hub: { readbackDelaysMs: [50, 100, 200, 400], commandTimeoutMs: 3000, codeConfirmTimeoutMs: 3000 },
       },
     },
@@ -37,9 +45,19 @@ export function useSettings(): { userDir: string; remove(): void } {
 }
 
 /** The account node of a test vendor emulator, plus its credentials. */
-export function testVendorAccount(emulator: TestVendorEmulator, id = 'acc'): { node: object; credentials: object } {
+export function testVendorAccount(
+  emulator: TestVendorEmulator,
+  id = 'acc',
+): { node: object; credentials: object } {
   return {
-    node: { id, type: 'lockbridge-account', name: 'Test vendor', mode: 'vendor', vendor: 'testvendor', baseUrl: emulator.url },
+    node: {
+      id,
+      type: 'lockbridge-account',
+      name: 'Test vendor',
+      mode: 'vendor',
+      vendor: 'testvendor',
+      baseUrl: emulator.url,
+    },
     credentials: { [id]: { apiKey: emulator.apiKey } },
   };
 }
@@ -66,7 +84,11 @@ export function placed(flow: object[]): object[] {
 }
 
 interface AccountLike {
-  connection: { source(): Promise<unknown>; view(): { state: string; error?: { code: string } }; current(): unknown };
+  connection: {
+    source(): Promise<unknown>;
+    view(): { state: string; error?: { code: string } };
+    current(): unknown;
+  };
 }
 
 /** Waits until the account node has opened its source. */

@@ -46,7 +46,12 @@ export function coreNode(file: string): unknown {
 export interface Msg {
   payload?: unknown;
   topic?: string;
-  error?: { code: string; message: string; reasons?: Array<{ code: string; message: string }>; [k: string]: unknown };
+  error?: {
+    code: string;
+    message: string;
+    reasons?: Array<{ code: string; message: string }>;
+    [k: string]: unknown;
+  };
   _error?: { code: string; message: string; reasons?: unknown[] };
   [key: string]: unknown;
 }
@@ -75,7 +80,11 @@ export interface Helper {
   log(): { args: unknown[][] };
 }
 
-export interface SuperRequest extends PromiseLike<{ status: number; body: Record<string, unknown>; text: string }> {
+export interface SuperRequest extends PromiseLike<{
+  status: number;
+  body: Record<string, unknown>;
+  text: string;
+}> {
   send(body: object): SuperRequest;
   set(name: string, value: string): SuperRequest;
 }

@@ -1,0 +1,91 @@
+/**
+ * A real Node-RED (its own runtime, its own CLI) on 127.0.0.1 and a free port, with a temporary
+ * userDir into whose node_modules this package is linked, the way a user installs it. Killed by PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { NODE_RED_PACKAGE, ROOT, tempDir } from './harness';
+
+const load = createRequire(__filename);
+
+export interface NodeRedProcess {
+  url: string;
+  userDir: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startNodeRed(): Promise<NodeRedProcess> {
+  const tmp = tempDir('lockbridge-node-red-');
+  const userDir = tmp.dir;
+  const scope = join(userDir, 'node_modules', '@lockbridge');
+  mkdirSync(scope, { recursive: true });
+  symlinkSync(ROOT, join(scope, 'homebridge-lockbridge'), 'dir');
+  writeFileSync(
+    join(userDir, 'package.json'),
+    JSON.stringify({
+      name: 'node-red-project',
+      private: true,
+      dependencies: { '@lockbridge/homebridge-lockbridge': '*' },
+    }),
+  );
+  const port = await freePort();
+  const settings = join(userDir, 'settings.js');
+  writeFileSync(
+    settings,
+    `module.exports = ${JSON.stringify({
+      uiHost: '127.0.0.1',
+      uiPort: port,
+      userDir,
+      flowFile: 'flows.json',
+      credentialSecret: 'lockbridge-test-only',
+      logging: { console: { level: 'info', metrics: false, audit: false } },
+      editorTheme: { tours: false, projects: { enabled: false }, palette: { editable: false } },
+      diagnostics: { enabled: false },
+      runtimeState: { enabled: false },
+      telemetry: { enabled: false },
+    })};\n`,
+  );
+  const redJs = join(dirname(load.resolve(`${NODE_RED_PACKAGE}/package.json`)), 'red.js');
+  let out = '';
+  const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settings], {
+    cwd: userDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_RED_HOME: userDir },
+  });
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+    tmp.remove();
+  };
+  const end = Date.now() + 30_000;
+  while (!/Server now running at/.test(out)) {
+    if (child.exitCode !== null || Date.now() > end) {
+      await stop();
+      throw new Error(`Node-RED did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url, userDir, output: () => out, stop };
+}

@@ -133,7 +133,6 @@ export class AugustState {
   readonly locks = new Map<string, EmuLock>();
   readonly houses = new Map<string, EmuHouse>();
   readonly subscribers = new Map<string, EmuSubscriber>();
-  private slotCounter = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -232,11 +231,6 @@ export class AugustState {
     return [...this.houses.values()].filter((h) => ids.has(h.HouseID));
   }
 
-  /** PINs that hold a slot or a value (everything not yet gone). */
-  livePins(lock: EmuLock): EmuPin[] {
-    return lock.pins;
-  }
-
   activeReservations(lock: EmuLock): Reservation[] {
     const t = this.now();
     lock.reservations = lock.reservations.filter((r) => r.until > t);
@@ -254,7 +248,6 @@ export class AugustState {
   }
 
   newPinId(): string {
-    this.slotCounter++;
     return randomBytes(12).toString('base64url');
   }
 

@@ -11,6 +11,7 @@ import {
   HomebridgeHome,
   HomebridgeProcess,
   newIdentity,
+  udpPortsOf,
   type BridgeIdentity,
 } from '../support/homebridge/homebridge-process';
 import { currentLine } from '../support/homebridge/lines';
@@ -116,6 +117,11 @@ describe(`Homebridge end to end (${line.name})`, function () {
       'serial numbers come from the vendor',
     );
     assert.doesNotMatch(bridge!.log, /seam_emulator_demo_apikey/, 'the API key never reaches the log');
+  });
+
+  it('announces nothing on the network: the child holds no mDNS (UDP 5353) socket', () => {
+    assert.ok(bridge!.child.pid);
+    assert.ok(!udpPortsOf(bridge!.child.pid!).includes(5353));
   });
 
   it('reads every lock: the state of online locks, "No Response" for the offline one', async () => {

@@ -1,5 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,4 +172,27 @@ export class HomebridgeProcess {
     this.child.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/** Local UDP ports held by a process (from /proc; Linux only): proves no mDNS socket (5353) was opened. */
+export function udpPortsOf(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const m = target.match(/^socket:\[(\d+)\]$/);
+      if (m) inodes.add(m[1]);
+    } catch {
+      // the fd closed meanwhile
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    if (!existsSync(table)) continue;
+    for (const row of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const cols = row.trim().split(/\s+/);
+      if (cols.length > 9 && inodes.has(cols[9])) ports.push(parseInt(cols[1].split(':')[1], 16));
+    }
+  }
+  return ports;
 }

@@ -1,4 +1,5 @@
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The two supported runtime lines: Node 20 + Homebridge 1.11, Node 22 + Homebridge 2.x. */
 export interface HomebridgeLine {
@@ -16,8 +17,11 @@ const root = join(__dirname, '..', '..', '..');
 export function currentLine(): HomebridgeLine {
   const major = Number(process.versions.node.split('.')[0]);
   if (major >= 22) {
-    const hb = dirname(require.resolve('homebridge2/package.json', { paths: [root] }));
-    const hap = dirname(require.resolve('@homebridge/hap-nodejs/package.json', { paths: [hb, root] }));
+    const hb = join(root, 'node_modules', 'homebridge2');
+    const hap = firstExisting([
+      join(hb, 'node_modules', '@homebridge', 'hap-nodejs'),
+      join(root, 'node_modules', '@homebridge', 'hap-nodejs'),
+    ]);
     return {
       name: 'homebridge 2.x on Node 22',
       bin: join(hb, 'bin', 'homebridge.js'),
@@ -25,14 +29,21 @@ export function currentLine(): HomebridgeLine {
       hapModule: hap,
     };
   }
-  const hb = dirname(require.resolve('homebridge/package.json', { paths: [root] }));
-  const hap = dirname(require.resolve('hap-nodejs/package.json', { paths: [hb] }));
+  const hb = join(root, 'node_modules', 'homebridge');
+  const hap = firstExisting([join(hb, 'node_modules', 'hap-nodejs'), join(root, 'node_modules', 'hap-nodejs')]);
   return {
     name: 'homebridge 1.x on Node 20',
     bin: join(hb, 'bin', 'homebridge'),
     advertiser: join(hap, 'dist', 'lib', 'Advertiser.js'),
-    hapModule: dirname(require.resolve('hap-nodejs/package.json', { paths: [root] })),
+    hapModule: join(root, 'node_modules', 'hap-nodejs'),
   };
 }
 
 export const repoRoot = root;
+
+/** Packages are looked up by folder: homebridge 2.x's package.json `exports` hides its package.json. */
+function firstExisting(paths: string[]): string {
+  const found = paths.find((p) => existsSync(join(p, 'package.json')));
+  if (!found) throw new Error(`None of ${paths.join(', ')} is installed`);
+  return found;
+}

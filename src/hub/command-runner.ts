@@ -6,6 +6,7 @@ import { LOCK_COMMANDS, hasCapability } from '../core/model';
 import type { Logger } from '../core/logger';
 import type { VendorDriver } from '../vendors/driver';
 import { CommandQueue } from './command-queue';
+import { requestPriority } from '../http/budget';
 import { COMMAND_CAPABILITY, commandTarget } from './lock-state';
 
 export interface CommandRunnerDeps {
@@ -52,7 +53,9 @@ export class CommandRunner {
     const now = this.deps.clock.now();
     const expiresAt = request.expiresAt ?? now + this.deps.expiryMs;
     if (expiresAt <= now) throw this.expired(lock.id);
-    return this.queue.run(lock.id, () => this.execute(request, expiresAt));
+    // Under 'high' priority, the command's requests (and its read-backs) pass bulk work such as code
+    // sets and polls in the account's request budget.
+    return this.queue.run(lock.id, () => requestPriority.run('high', () => this.execute(request, expiresAt)));
   }
 
   private expired(lockId: string): LockbridgeError {

@@ -305,7 +305,7 @@ export class LockHub implements LockSource {
   }
 
   private idOf(account: AccountRuntime, vendorLockId: string): string | undefined {
-    return this.cache.ofAccount(account.id).find((l) => l.vendorLockId === vendorLockId)?.id;
+    return this.cache.idOf(account.id, vendorLockId);
   }
 
   private applyStatus(id: string, patch: Partial<LockStatus>): Lock {

@@ -10,6 +10,8 @@ import { sameStatus, toLock } from './lock-state';
  */
 export class LockCache {
   private readonly locks = new Map<string, Lock>();
+  /** account -> vendor lock id -> Lockbridge id, so a push finds its lock without scanning. */
+  private readonly byVendorId = new Map<string, Map<string, string>>();
 
   get(id: string): Lock | undefined {
     return this.locks.get(id);
@@ -17,6 +19,21 @@ export class LockCache {
 
   all(): Lock[] {
     return [...this.locks.values()];
+  }
+
+  /** The Lockbridge id of an account's lock, by the vendor's id. */
+  idOf(account: string, vendorLockId: string): string | undefined {
+    return this.byVendorId.get(account)?.get(vendorLockId);
+  }
+
+  private index(lock: Lock): void {
+    let m = this.byVendorId.get(lock.account);
+    if (!m) this.byVendorId.set(lock.account, (m = new Map()));
+    m.set(lock.vendorLockId, lock.id);
+  }
+
+  private unindex(lock: Lock): void {
+    this.byVendorId.get(lock.account)?.delete(lock.vendorLockId);
   }
 
   ofAccount(account: string): Lock[] {
@@ -50,6 +67,7 @@ export class LockCache {
       const next = toLock(id, account, vendor, d, now);
       if (!existing) {
         this.locks.set(id, next);
+        this.index(next);
         events.push({ type: 'lock_added', lock: next });
         continue;
       }
@@ -64,6 +82,7 @@ export class LockCache {
     for (const lock of this.ofAccount(account)) {
       if (!seen.has(lock.id)) {
         this.locks.delete(lock.id);
+        this.unindex(lock);
         events.push({ type: 'lock_removed', lockId: lock.id, lock });
       }
     }
@@ -93,5 +112,6 @@ export class LockCache {
 
   removeAccount(account: string): void {
     for (const lock of this.ofAccount(account)) this.locks.delete(lock.id);
+    this.byVendorId.delete(account);
   }
 }

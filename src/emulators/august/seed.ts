@@ -57,8 +57,10 @@ export function seedDemoHousehold(
     [guest.userId]: 'user',
   } as const;
   const houseId = '7a1c4e2b-0f3d-4c55-9a8e-1b2c3d4e5f60';
+  // Fixed lock ids: the sandbox's locks keep their ids (and so their HomeKit accessories) across runs.
   // DoorSense, keypad with schedules: the lock most people have.
   const frontDoor = emu.seedLock({
+    id: 'A1F0000000000000000000000000F001',
     name: 'Front Door',
     houseId,
     houseName: 'Home',
@@ -68,6 +70,7 @@ export function seedDemoHousehold(
   });
   // A Type 1 lock: keypad, "always" PINs only.
   const backDoor = emu.seedLock({
+    id: 'A1F0000000000000000000000000B002',
     name: 'Back Door',
     houseId,
     type: 1,
@@ -76,6 +79,7 @@ export function seedDemoHousehold(
   });
   // A Type 17 lock that can unlatch.
   const apartment = emu.seedLock({
+    id: 'A1F0000000000000000000000000A017',
     name: 'Apartment',
     houseId,
     type: 17,
@@ -84,12 +88,20 @@ export function seedDemoHousehold(
     users: both,
   });
   const garage = emu.seedLock({
+    id: 'A1F0000000000000000000000000C004',
     name: 'Garage Door',
     houseId,
     bridge: 'offline',
     battery: 0.15,
     users: both,
   });
-  const shed = emu.seedLock({ name: 'Shed', houseId, jammed: true, state: 'unlocked', users: both });
+  const shed = emu.seedLock({
+    id: 'A1F0000000000000000000000000D005',
+    name: 'Shed',
+    houseId,
+    jammed: true,
+    state: 'unlocked',
+    users: both,
+  });
   return { owner, twoFactorUser, guest, frontDoor, backDoor, apartment, garage, shed };
 }

@@ -133,7 +133,6 @@ export const mqttSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    enabled: { type: 'boolean' },
     url: { type: 'string', pattern: '^(mqtts?|wss?|tcp|tls)://' },
     username: { type: 'string' },
     password: { type: 'string' },

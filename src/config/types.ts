@@ -88,7 +88,6 @@ export type AccountConfig =
 export type VendorAccountConfig = Exclude<AccountConfig, SandboxAccountConfig>;
 
 export interface MqttConfig {
-  enabled?: boolean;
   /** External broker (mqtt://, mqtts://, ws://). Absent: the embedded broker. */
   url?: string;
   username?: string;

@@ -11,10 +11,14 @@ import { repoRoot } from '../support/homebridge/lines';
 type Json = Record<string, unknown>;
 const file = JSON.parse(readFileSync(join(repoRoot, 'config.schema.json'), 'utf8')) as Json;
 const schema = file.schema as { properties: Record<string, Json> };
-const accountProps = ((schema.properties.accounts as Json).items as { properties: Record<string, Json> }).properties;
+const accountProps = ((schema.properties.accounts as Json).items as { properties: Record<string, Json> })
+  .properties;
 
 /** Every key of the layout, flattened, with its form type ("password" ...). */
-function layoutKeys(items: unknown[], out = new Map<string, string | undefined>()): Map<string, string | undefined> {
+function layoutKeys(
+  items: unknown[],
+  out = new Map<string, string | undefined>(),
+): Map<string, string | undefined> {
   for (const item of items) {
     if (typeof item === 'string') out.set(item, undefined);
     else if (item && typeof item === 'object') {
@@ -47,7 +51,8 @@ describe('config.schema.json (Homebridge settings form)', () => {
         const prop = accountProps[field];
         assert.ok(prop, `${vendor}.${field} is in the form`);
         const condition = (prop.condition as { functionBody?: string } | undefined)?.functionBody;
-        if (condition) assert.ok(condition.includes(`"${vendor}"`), `${vendor}.${field} is shown for ${vendor}`);
+        if (condition)
+          assert.ok(condition.includes(`"${vendor}"`), `${vendor}.${field} is shown for ${vendor}`);
       }
     }
     for (const field of Object.keys(accountProps)) {
@@ -89,7 +94,13 @@ describe('config.schema.json (Homebridge settings form)', () => {
 
   it('produces blocks the platform accepts: defaults and a filled-in account of each vendor', () => {
     const examples: Record<string, Json> = {
-      august: { vendor: 'august', id: 'a', brand: 'yale_home', identifier: 'email:me@example.com', password: 'pw-123456' },
+      august: {
+        vendor: 'august',
+        id: 'a',
+        brand: 'yale_home',
+        identifier: 'email:me@example.com',
+        password: 'pw-123456',
+      },
       seam: { vendor: 'seam', id: 's', apiKey: 'seam_key_123' },
       unloc: { vendor: 'unloc', id: 'u', clientId: 'c', clientSecret: 'secret-1', lockHolderIds: ['lh1'] },
       smartphonekey: { vendor: 'smartphonekey', id: 'k', apiKey: 'k-123456', userId: 'u1' },

@@ -37,7 +37,8 @@ describe('Homebridge verified-plugin checks (A1)', () => {
 
   it('package.json: engines.node covers Node 20 and 22; engines.homebridge covers 1.x and 2.x', () => {
     const engines = pkg.engines as { node: string; homebridge: string };
-    for (const node of ['20.12.0', '20.20.2', '22.12.0', '22.23.3']) assert.ok(satisfies(node, engines.node), node);
+    for (const node of ['20.12.0', '20.20.2', '22.12.0', '22.23.3'])
+      assert.ok(satisfies(node, engines.node), node);
     for (const hb of ['1.8.0', '1.11.4', '2.1.0', '2.4.0']) assert.ok(satisfies(hb, engines.homebridge), hb);
   });
 

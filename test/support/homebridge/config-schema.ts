@@ -125,7 +125,17 @@ export function buildConfigSchema(): Json {
     accountProperties[key] = prop;
   }
 
-  const remoteFields = ['url', 'username', 'password', 'baseTopic', 'clientId', 'ca', 'cert', 'key', 'rejectUnauthorized'];
+  const remoteFields = [
+    'url',
+    'username',
+    'password',
+    'baseTopic',
+    'clientId',
+    'ca',
+    'cert',
+    'key',
+    'rejectUnauthorized',
+  ];
   const mqttProperties = Object.fromEntries(
     remoteFields.map((f) => [f, formProperty(f, (mqttSchema.properties as Record<string, Json>)[f])]),
   );
@@ -197,7 +207,9 @@ export function buildConfigSchema(): Json {
       key: 'mqtt',
       type: 'fieldset',
       title: 'Lockbridge daemon (MQTT)',
-      items: remoteFields.map((f) => (SECRET_FIELD.test(f) ? { key: `mqtt.${f}`, type: 'password' } : `mqtt.${f}`)),
+      items: remoteFields.map((f) =>
+        SECRET_FIELD.test(f) ? { key: `mqtt.${f}`, type: 'password' } : `mqtt.${f}`,
+      ),
     },
     {
       type: 'fieldset',

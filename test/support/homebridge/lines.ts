@@ -30,7 +30,10 @@ export function currentLine(): HomebridgeLine {
     };
   }
   const hb = join(root, 'node_modules', 'homebridge');
-  const hap = firstExisting([join(hb, 'node_modules', 'hap-nodejs'), join(root, 'node_modules', 'hap-nodejs')]);
+  const hap = firstExisting([
+    join(hb, 'node_modules', 'hap-nodejs'),
+    join(root, 'node_modules', 'hap-nodejs'),
+  ]);
   return {
     name: 'homebridge 1.x on Node 20',
     bin: join(hb, 'bin', 'homebridge'),

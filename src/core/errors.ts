@@ -53,7 +53,20 @@ export interface LockbridgeErrorOptions {
   cause?: unknown;
 }
 
+/** Marks Lockbridge errors across copies of the module (Node-RED or Homebridge may load two). */
+const BRAND = Symbol.for('lockbridge.error');
+
 export class LockbridgeError extends Error {
+  /**
+   * `instanceof LockbridgeError` holds for errors made by another copy of this module too, so a
+   * typed error from a second copy is never mistaken for a foreign one (and its message dropped).
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== LockbridgeError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly status?: number;
   readonly vendor?: string;

@@ -95,3 +95,19 @@ describe('core: redaction', () => {
     );
   });
 });
+
+describe('core: errors across module copies', () => {
+  it('recognises a LockbridgeError made by another copy of the module, and keeps subclasses apart', () => {
+    // What a second copy of src/core/errors.ts produces: a different class with the shared brand.
+    const foreign = Object.assign(new Error('The lock is offline'), {
+      code: 'lock_offline',
+      [Symbol.for('lockbridge.error')]: true,
+    });
+    assert.ok(foreign instanceof LockbridgeError);
+    assert.equal(toLockbridgeError(foreign).message, 'The lock is offline');
+    class Sub extends LockbridgeError {}
+    assert.ok(!(new LockbridgeError('internal', 'x') instanceof Sub));
+    assert.ok(new Sub('internal', 'x') instanceof LockbridgeError);
+    assert.ok(!(new Error('x') instanceof LockbridgeError));
+  });
+});

@@ -141,7 +141,23 @@ export function errorFromJSON(value: unknown): LockbridgeError {
  * their messages may quote a URL with a key in it or a request body with a PIN.
  */
 export function toLockbridgeError(err: unknown, fallback: ErrorCode = 'internal'): LockbridgeError {
-  if (err instanceof LockbridgeError) return err;
+  if (err instanceof LockbridgeError) {
+    if (LockbridgeError.prototype.isPrototypeOf(err)) return err;
+    // Made by another copy of this module: rebuild it as ours, keeping only its safe fields.
+    const e = err as unknown as Record<string, unknown>;
+    return new LockbridgeError(
+      isErrorCode(e.code) ? e.code : fallback,
+      typeof e.message === 'string' ? e.message : 'Unknown error',
+      {
+        reasons: Array.isArray(e.reasons) ? (e.reasons as ErrorReason[]) : undefined,
+        lockId: typeof e.lockId === 'string' ? e.lockId : undefined,
+        vendor: typeof e.vendor === 'string' ? e.vendor : undefined,
+        status: typeof e.status === 'number' ? e.status : undefined,
+        retryAfterMs: typeof e.retryAfterMs === 'number' ? e.retryAfterMs : undefined,
+        retryable: e.retryable === true,
+      },
+    );
+  }
   const kind = err instanceof Error ? err.name : typeof err;
   return new LockbridgeError(fallback, `Unexpected ${kind}`, { cause: err });
 }

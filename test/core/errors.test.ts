@@ -104,7 +104,10 @@ describe('core: errors across module copies', () => {
       [Symbol.for('lockbridge.error')]: true,
     });
     assert.ok(foreign instanceof LockbridgeError);
-    assert.equal(toLockbridgeError(foreign).message, 'The lock is offline');
+    const ours = toLockbridgeError(foreign);
+    assert.equal(ours.message, 'The lock is offline');
+    assert.equal(ours.code, 'lock_offline');
+    assert.deepEqual(ours.toJSON(), { code: 'lock_offline', message: 'The lock is offline' });
     class Sub extends LockbridgeError {}
     assert.ok(!(new LockbridgeError('internal', 'x') instanceof Sub));
     assert.ok(new Sub('internal', 'x') instanceof LockbridgeError);

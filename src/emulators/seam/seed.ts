@@ -28,10 +28,11 @@ export function addAcsSystem(
     external_type?: string;
     is_credential_manager?: boolean;
     connected_account_id: string;
+    acs_system_id?: string;
   },
 ): SeamAcsSystem {
   const system: SeamAcsSystem = {
-    acs_system_id: randomUUID(),
+    acs_system_id: input.acs_system_id ?? randomUUID(),
     name: input.name,
     is_credential_manager: input.is_credential_manager ?? false,
     connected_account_id: input.connected_account_id,
@@ -56,8 +57,12 @@ export function addAcsSystem(
   return system;
 }
 
-export function addAccessGroup(state: SeamState, acsSystemId: string, name: string): string {
-  const id = randomUUID();
+export function addAccessGroup(
+  state: SeamState,
+  acsSystemId: string,
+  name: string,
+  id: string = randomUUID(),
+): string {
   state.accessGroups.set(id, {
     acs_access_group_id: id,
     acs_system_id: acsSystemId,
@@ -79,6 +84,7 @@ export function addAccessGroup(state: SeamState, acsSystemId: string, name: stri
  */
 export function seedDemo(state: SeamState): SeamDemoIds {
   const nuki = state.addDevice({
+    device_id: 'd0000000-5ea3-4000-8000-00000000f001',
     device_type: 'nuki_lock',
     name: 'Front Door',
     properties: {
@@ -97,6 +103,7 @@ export function seedDemo(state: SeamState): SeamDemoIds {
     },
   });
   const schlage = state.addDevice({
+    device_id: 'd0000000-5ea3-4000-8000-00000000b002',
     device_type: 'schlage_lock',
     name: 'Back Door',
     properties: {
@@ -110,6 +117,7 @@ export function seedDemo(state: SeamState): SeamDemoIds {
     },
   });
   const offline = state.addDevice({
+    device_id: 'd0000000-5ea3-4000-8000-00000000c003',
     device_type: 'august_lock',
     name: 'Garage Side Door',
     properties: {
@@ -129,17 +137,31 @@ export function seedDemo(state: SeamState): SeamDemoIds {
     name: 'Salto KS Site',
     external_type: 'salto_ks_site',
     connected_account_id: SALTO_KS_ACCOUNT,
+    acs_system_id: 'a0000000-5ea3-4000-8000-0000000005a1',
   });
   const manager = addAcsSystem(state, {
     name: 'Salto KS Credential Manager',
     is_credential_manager: true,
     connected_account_id: SALTO_KS_ACCOUNT,
+    acs_system_id: 'a0000000-5ea3-4000-8000-0000000005a2',
   });
   state.compatibleManagers.set(site.acs_system_id, [manager.acs_system_id]);
   site.default_credential_manager_acs_system_id = manager.acs_system_id;
-  const mainEntrance = addAccessGroup(state, site.acs_system_id, 'Main Entrance');
-  const apartment101 = addAccessGroup(state, site.acs_system_id, 'Apartment 101');
+  // Fixed ids, so flows and configs that name them keep working across sandbox runs.
+  const mainEntrance = addAccessGroup(
+    state,
+    site.acs_system_id,
+    'Main Entrance',
+    'a0000000-5ea3-4000-8000-0000000000e1',
+  );
+  const apartment101 = addAccessGroup(
+    state,
+    site.acs_system_id,
+    'Apartment 101',
+    'a0000000-5ea3-4000-8000-000000000101',
+  );
   const saltoLock = state.addDevice({
+    device_id: 'd0000000-5ea3-4000-8000-00000000a004',
     device_type: 'salto_lock',
     name: 'Lobby Entrance',
     connected_account_id: SALTO_KS_ACCOUNT,

@@ -287,7 +287,8 @@ export class SeamDriver implements VendorDriver {
     const res = await this.client.createAccessCode({
       device_id: vendorLockId,
       name: input.name,
-      code: input.code,
+      // An empty code means "the lock picks" (cannot_specify_pin_code): Seam must not see a code then.
+      ...(input.code ? { code: input.code } : {}),
       ...scheduleToSeam(input.schedule),
     });
     return this.toCode(res.access_code);

@@ -131,8 +131,21 @@ export class HttpClient {
     const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
     const what = `${req.method.toUpperCase()} ${req.url.split('?')[0]}`;
 
+    const aborted = () =>
+      new LockbridgeError('timeout', `${this.options.vendor} request aborted`, {
+        vendor: this.options.vendor,
+        requestId,
+      });
     for (let attempt = 0; ; attempt++) {
-      if (this.budget) await this.budget.take(req.signal);
+      if (req.signal?.aborted) throw aborted();
+      if (this.budget) {
+        try {
+          await this.budget.take(req.signal);
+        } catch (err) {
+          if (req.signal?.aborted) throw aborted();
+          throw err;
+        }
+      }
       let failure: FailureKind;
       let mapped: LockbridgeError;
       const started = Date.now();
@@ -172,7 +185,11 @@ export class HttpClient {
       const delay = backoffMs(attempt, policy, retryAfter, this.options.random);
       if (delay > (this.options.maxRetryWaitMs ?? 10_000)) throw mapped;
       this.logger.debug(`${this.options.vendor} ${what}: retry ${attempt + 1}/${retries} in ${delay} ms`);
-      await sleep(delay, req.signal);
+      try {
+        await sleep(delay, req.signal);
+      } catch {
+        throw aborted();
+      }
     }
   }
 

@@ -1,5 +1,4 @@
 import { createRuntime } from '../src/runtime';
-import { LockbridgeError } from '../src/core/errors';
 import type { LockSource } from '../src/core/lock-source';
 import type { Logger } from '../src/core/logger';
 import type { Storage } from '../src/core/storage';
@@ -28,10 +27,8 @@ export async function startLockSource(
     return { source: runtime.hub, sandbox: runtime.sandbox, stop: () => runtime.stop() };
   }
   options.secretSink.addSecret(settings.mqtt.password);
+  options.secretSink.addSecret(settings.mqtt.unlockCode);
   const source = loadMqttLockSource(settings.mqtt, options.logger);
-  if (!source) {
-    throw new LockbridgeError('not_supported', 'This build has no MQTT lock source (src/mqtt)');
-  }
   await source.start();
   return { source, sandbox: [], stop: () => source.stop() };
 }

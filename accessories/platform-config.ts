@@ -16,7 +16,11 @@ export type PlatformSettings =
 export type RemoteMqttSettings = Pick<
   MqttConfig,
   'url' | 'username' | 'password' | 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'clientId' | 'baseTopic'
-> & { url: string };
+> & {
+  url: string;
+  /** Sent with UNLOCK and OPEN when the daemon guards its locks with an unlock code. */
+  unlockCode?: string;
+};
 
 const REMOTE_FIELDS = [
   'url',
@@ -34,7 +38,10 @@ const remoteSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['url'],
-  properties: Object.fromEntries(REMOTE_FIELDS.map((f) => [f, mqttSchema.properties[f]])),
+  properties: {
+    ...Object.fromEntries(REMOTE_FIELDS.map((f) => [f, mqttSchema.properties[f]])),
+    unlockCode: { type: 'string', minLength: 4, maxLength: 64 },
+  },
 };
 const validateRemote = new Ajv({ allErrors: true, strict: false }).compile(remoteSchema);
 

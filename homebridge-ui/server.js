@@ -7,7 +7,9 @@ const path = require('node:path');
 
 (async () => {
   const { HomebridgePluginUiServer, RequestError } = await import('@homebridge/plugin-ui-utils');
-  const { createTwoFactorUi } = require(path.join(__dirname, '..', 'dist', 'accessories', 'two-factor', 'ui-handlers.js'));
+  const { createTwoFactorUi } = require(
+    path.join(__dirname, '..', 'dist', 'accessories', 'two-factor', 'ui-handlers.js'),
+  );
 
   class LockbridgeUiServer extends HomebridgePluginUiServer {
     constructor() {
@@ -21,9 +23,18 @@ const path = require('node:path');
           throw new RequestError(err && err.message ? err.message : 'Failed', { code: err && err.code });
         }
       };
-      this.onRequest('/status', relay(() => ui.status()));
-      this.onRequest('/two-factor/submit', relay((body) => ui.submit(body)));
-      this.onRequest('/two-factor/resend', relay((body) => ui.resend(body)));
+      this.onRequest(
+        '/status',
+        relay(() => ui.status()),
+      );
+      this.onRequest(
+        '/two-factor/submit',
+        relay((body) => ui.submit(body)),
+      );
+      this.onRequest(
+        '/two-factor/resend',
+        relay((body) => ui.resend(body)),
+      );
       this.ready();
     }
   }

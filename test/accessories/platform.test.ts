@@ -99,7 +99,9 @@ describe('Homebridge platform over a LockSource (real hap-nodejs, fake Homebridg
   afterEach(async () => {
     for (const r of rigs.splice(0)) r.api.emit('shutdown');
     await fixture.stop();
-    rmSync(storage, { recursive: true, force: true });
+    // Shutdown is not awaited by Homebridge either; let the last status write land before cleanup.
+    await new Promise((r) => setTimeout(r, 50));
+    rmSync(storage, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     process.off('unhandledRejection', onUnhandled);
     assert.deepEqual(unhandled.splice(0), [], 'no unhandled rejection');
   });

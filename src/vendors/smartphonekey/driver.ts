@@ -33,7 +33,8 @@ import {
 } from './mapping';
 import { SPK_DEFAULT_BASE_URL } from './paths';
 import type { SpkAccessibleLock, SpkOwnedLock } from './types';
-import { WebhookListener } from './webhook';
+import { WebhookListener } from '../../http/webhook-listener';
+import { bearerMatches } from './webhook-auth';
 
 export interface SmartphoneKeyDriverOptions {
   retry?: RetryPolicy;
@@ -119,7 +120,9 @@ export class SmartphoneKeyDriver implements VendorDriver {
         host: hook.listenHost ?? '127.0.0.1',
         port: hook.listenPort ?? 0,
         path: hook.path ?? '/smartphonekey/events',
-        bearer: hook.bearer,
+        authorize: hook.bearer
+          ? (headers) => bearerMatches(headers.authorization, hook.bearer as string)
+          : undefined,
         onEvent: (body) => this.onWebhook(body),
       });
       await this.webhook.start();

@@ -32,7 +32,7 @@ import {
 } from './mapping';
 import { UNLOC_DEFAULT_BASE_URL, unlocScopes } from './paths';
 import type { UnlocLock } from './types';
-import { WebhookListener } from './webhook';
+import { WebhookListener } from '../../http/webhook-listener';
 
 /** Options tests use to keep retries short; the hub uses the defaults. */
 export interface UnlocDriverOptions {

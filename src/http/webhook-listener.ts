@@ -1,19 +1,22 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface WebhookListenerOptions {
   host: string;
   port: number;
   path: string;
-  /** Called with each parsed JSON body; the vendor always gets 200 for a well-formed POST. */
+  /** Checks a delivery's headers (a static bearer, a shared secret); false answers 401. */
+  authorize?(headers: IncomingHttpHeaders): boolean;
+  /** Called with each parsed JSON body; the vendor gets 200 for every well-formed, authorized POST. */
   onEvent(body: unknown): void;
 }
 
 const MAX_BODY = 64 * 1024;
 
 /**
- * A small HTTP listener for vendor webhooks (Unloc key events). It accepts only POST on its path with
- * a JSON body, answers at once, and never lets a bad body reach the process.
+ * A small HTTP listener for vendor webhooks (Unloc key events, SmartphoneKey EventBridge deliveries).
+ * It accepts only POST on its path with a JSON body, answers at once, and never lets a bad body reach
+ * the process: oversized bodies get 413, malformed ones 400, unauthorized ones 401.
  */
 export class WebhookListener {
   private server?: Server;
@@ -27,6 +30,11 @@ export class WebhookListener {
       const path = (req.url ?? '').split('?')[0];
       if (req.method !== 'POST' || path !== this.options.path) {
         res.writeHead(404).end();
+        req.resume();
+        return;
+      }
+      if (this.options.authorize && !this.options.authorize(req.headers)) {
+        res.writeHead(401).end();
         req.resume();
         return;
       }

@@ -142,7 +142,7 @@ export function errorFromJSON(value: unknown): LockbridgeError {
  */
 export function toLockbridgeError(err: unknown, fallback: ErrorCode = 'internal'): LockbridgeError {
   if (err instanceof LockbridgeError) {
-    if (LockbridgeError.prototype.isPrototypeOf(err)) return err;
+    if (Object.prototype.isPrototypeOf.call(LockbridgeError.prototype, err)) return err;
     // Made by another copy of this module: rebuild it as ours, keeping only its safe fields.
     const e = err as unknown as Record<string, unknown>;
     return new LockbridgeError(

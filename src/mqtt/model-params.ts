@@ -68,17 +68,24 @@ function requiredField(name: string): never {
   throw new LockbridgeError('invalid_input', `"${name}" is required`);
 }
 
-/** The PIN: digits only, so nothing else can hide in it; its length rules are the engine's business. */
-function pin(p: Params, field: string): string | undefined {
+/**
+ * The PIN: digits only for anything sent to a lock, so nothing else can hide in it. A code that is only
+ * validated may hold any printable characters, so the engine can say which rules it breaks.
+ */
+function pin(p: Params, field: string, forValidation = false): string | undefined {
   const code = p.optionalString(field, 16);
-  if (code !== undefined && !/^\d+$/.test(code))
-    throw new LockbridgeError('invalid_input', `"${field}" must be digits`);
+  const allowed = forValidation ? /^[\x21-\x7e]+$/ : /^\d+$/;
+  if (code !== undefined && !allowed.test(code))
+    throw new LockbridgeError(
+      'invalid_input',
+      `"${field}" must be ${forValidation ? 'printable characters' : 'digits'}`,
+    );
   return code;
 }
 
-export function parseCodeInput(p: Params): AccessCodeInput {
+export function parseCodeInput(p: Params, options: { forValidation?: boolean } = {}): AccessCodeInput {
   const input: AccessCodeInput = { name: p.string('name', 100) };
-  const code = pin(p, 'code');
+  const code = pin(p, 'code', options.forValidation);
   if (code !== undefined) input.code = code;
   const schedule = p.optionalObject('schedule');
   if (schedule) input.schedule = parseSchedule(schedule);

@@ -98,6 +98,12 @@ describe('mqtt bridge: request/response operations', function () {
       assert.match(updated.error!.message, /cannot update codes/);
       const validation = await ask('codes/validate', { lock: FRONT, name: 'X', code: '12' });
       assert.equal((validation.data as { ok: boolean }).ok, false);
+      // A code with letters is only validated: the answer names the broken rule instead of refusing it.
+      const letters = await ask('codes/validate', { lock: FRONT, name: 'X', code: '12ab' });
+      const reasons = (letters.data as { reasons: Array<{ code: string }> }).reasons.map((r) => r.code);
+      assert.ok(reasons.includes('not_numeric'), reasons.join(','));
+      const refused = await ask('codes/create', { lock: FRONT, name: 'X', code: '12ab' });
+      assert.equal(refused.error?.code, 'invalid_input');
       const generated = await ask('codes/generate', { lock: FRONT });
       assert.equal(generated.error?.code, 'forbidden');
       const set = await ask('codes/set', {

@@ -20,6 +20,7 @@ export const codeOperations: OperationTable = {
       throw new LockbridgeError('forbidden', 'Generated codes are only published with mqtt.publishCodes on');
     return { code: await source.generateCode(p.string('lock'), parseGenerateOptions(p)) };
   },
-  'codes/validate': (p, { source }) => source.validateCode(p.string('lock'), parseCodeInput(p)),
+  'codes/validate': (p, { source }) =>
+    source.validateCode(p.string('lock'), parseCodeInput(p, { forValidation: true })),
   'codes/set': (p, { source }) => source.createCodeSet(parseCodeSetInput(p)),
 };

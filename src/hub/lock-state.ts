@@ -1,4 +1,4 @@
-import type { Lock, LockCommand, LockState, LockStatus } from '../core/model';
+import type { LastAction, Lock, LockCommand, LockState, LockStatus } from '../core/model';
 import type { DriverLock } from '../vendors/driver';
 
 /** Two statuses are the same when everything but the timestamp is. */
@@ -47,3 +47,24 @@ export function commandTarget(command: LockCommand): { target: LockState[]; tran
 }
 
 export const COMMAND_CAPABILITY = { LOCK: 'lock', UNLOCK: 'unlock', OPEN: 'open' } as const;
+
+/**
+ * The last action to keep when a new report arrives. A report of the same action, moments apart, that
+ * does not say who (a command's own answer) must not erase the name a push already gave; and a report
+ * with no action at all keeps the one we know.
+ */
+export function mergeLastAction(
+  known: LastAction | null,
+  incoming: LastAction | null | undefined,
+): LastAction | null {
+  if (!incoming) return known;
+  if (
+    known?.who &&
+    !incoming.who &&
+    known.action === incoming.action &&
+    Math.abs(Date.parse(known.at) - Date.parse(incoming.at)) < 10_000
+  ) {
+    return known;
+  }
+  return incoming;
+}

@@ -2,7 +2,7 @@ import type { Lock, LockStatus } from '../core/model';
 import { lockIdFor } from '../core/model';
 import type { LockEvent } from '../core/events';
 import type { DriverLock } from '../vendors/driver';
-import { sameStatus, toLock } from './lock-state';
+import { mergeLastAction, sameStatus, toLock } from './lock-state';
 
 /**
  * The state cache: every lock of every account, keyed by Lockbridge id. Reconciling one account's
@@ -94,6 +94,7 @@ export class LockCache {
     const lock = this.locks.get(id);
     if (!lock) return undefined;
     const status: LockStatus = { ...lock.status, ...patch, updatedAt: new Date(now).toISOString() };
+    if ('lastAction' in patch) status.lastAction = mergeLastAction(lock.status.lastAction, patch.lastAction);
     if (sameStatus(lock.status, status)) return undefined;
     const next: Lock = { ...lock, status };
     this.locks.set(id, next);

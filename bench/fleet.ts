@@ -4,7 +4,7 @@ import { MemoryStorage } from '../src/core/storage';
 import type { VendorAccountConfig } from '../src/config/types';
 import { LockHub } from '../src/hub/hub';
 import { createCodeService, type CodeServiceOptions } from '../src/pins';
-import { startMqttBridge, type MqttBridge } from './mqtt-bridge';
+import { startMqttBridge, type MqttBridge } from '../src/mqtt';
 import { TestVendorEmulator, type TestEmulatorOptions } from '../test/support/test-vendor/emulator';
 import { testVendorFactory, type TestAccountConfig } from '../test/support/test-vendor/driver';
 

@@ -29,7 +29,8 @@ describe('seam driver: secrets and PINs stay out of logs and errors', () => {
       seam.emulator.faults.failNext(1, 500, { path: /access_codes\/create/ });
       await capture(h.driver.codes.create(ids.nuki, { name: 'Fault', code: '987654' }));
       await capture(h.driver.command(ids.offline, 'UNLOCK', { signal: controller().signal, requestId: 'x' }));
-      seam.emulator.faults.failNext(3, 503, { path: /events\/list/ });
+      // More faults than any retry sequence can use up, even when the background poller takes some.
+      seam.emulator.faults.failNext(20, 503, { path: /events\/list/ });
       await h.driver.eventPoller?.pollOnce().catch((e: unknown) => errors.push(e));
       seam.emulator.revokeApiKey(API_KEY);
       await capture(h.driver.listLocks());

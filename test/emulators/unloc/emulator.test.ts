@@ -393,6 +393,9 @@ describe('Unloc emulator', () => {
           },
         );
         assert.equal(bad.status, 400);
+        // The key must still be `creating` when we try it: a 5 ms activation timer can fire before our
+        // next call on a loaded machine, so hold activation back and activate by hand below.
+        emu.keyActivationDelayMs = 60_000;
         const key = await call(base, 'POST', keysPath, {
           token,
           body: { userId: '+4791234567', start: null, end: null, metadata: { name: 'Kari' } },

@@ -185,7 +185,13 @@ describe('seam emulator: HTTP API', () => {
   });
 
   it('keeps time-bound codes unset until starts_at, and removes one-time codes after use', async () => {
-    const soon = new Date(Date.now() + 60).toISOString();
+    // The test moves the emulator's clock past starts_at itself: a start 60 ms ahead could pass before
+    // the create request was handled on a loaded machine, and the code came back 'setting', not 'unset'.
+    let skewMs = 0;
+    await seam.emulator.close();
+    seam = await startSeam({ now: () => Date.now() + skewMs });
+    ids = seam.emulator.demo as typeof ids;
+    const soon = new Date(Date.now() + 60_000).toISOString();
     const later = new Date(Date.now() + 3_600_000).toISOString();
     const tb = await seam.post<{ access_code: SeamAccessCode }>('/access_codes/create', {
       device_id: ids.schlage,
@@ -195,6 +201,7 @@ describe('seam emulator: HTTP API', () => {
     });
     assert.equal(tb.data.access_code.status, 'unset');
     assert.equal(tb.data.access_code.type, 'time_bound');
+    skewMs = 61_000;
     await eventually(async () => {
       const r = await seam.post<{ access_code: SeamAccessCode }>('/access_codes/get', {
         access_code_id: tb.data.access_code.access_code_id,

@@ -318,7 +318,12 @@ describe('seam emulator: HTTP API', () => {
       assert.match(data.webhook.secret, /^whsec_/);
       assert.deepEqual(data.webhook.event_types, ['*']);
       seam.emulator.simulateManual(ids.nuki, false);
-      await eventually(() => received.length >= 2, 'delivery and retry');
+      // Our hook has the retry as soon as its body arrives, but the emulator records a delivery only once
+      // it has read our answer: wait for both sides before reading either.
+      await eventually(
+        () => received.length >= 2 && seam.emulator.webhooks.deliveries.length >= 2,
+        'delivery and retry',
+      );
       const [first, second] = received;
       assert.equal(first.headers['svix-id'], second.headers['svix-id']);
       assert.equal(first.body, second.body);

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { measureCodes } from './codes';
 import { measureCommandOverhead } from './command-overhead';
+import { measureBridgeFanout } from './bridge-fanout';
 import { round } from './stats';
 
 const ACCOUNTS = 8;
@@ -51,6 +52,9 @@ async function main(): Promise<void> {
   log('command overhead (1 lock, test vendor emulator, embedded broker)');
   const command = await measureCommandOverhead(60);
 
+  log('bridge fan-out (synthetic source -> bridge -> subscriber process), 1,000 and 10,000 locks');
+  const bridgeFanout = [await measureBridgeFanout(1000), await measureBridgeFanout(10_000)];
+
   const scale: ScalePoint[] = [];
   for (const locks of SCALES) {
     log(`scale: ${locks} locks over ${ACCOUNTS} accounts`);
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
     vendor: 'test vendor emulator (test/support/test-vendor), one emulator per account',
     memoryMeasure: empty.memory.afterGc ? 'after gc (--expose-gc)' : 'without gc',
     command,
+    bridgeFanout,
     scale,
     perLock,
     codes,
@@ -98,6 +103,19 @@ async function main(): Promise<void> {
     ],
     ['MQTT added at p50 (ms), ratio', `${command.mqttAddedMs.p50}, x${command.mqttRatio.p50}`, ''],
   ];
+  for (const f of bridgeFanout) {
+    rows.push([
+      `bridge alone, ${f.locks} locks: state changes/s to MQTT`,
+      String(f.burst.changesPerSecond),
+      'goal: 5000',
+    ]);
+    rows.push([`bridge alone, ${f.locks} locks: CPU ms per change`, String(f.burst.cpuMsPerChange), '']);
+    rows.push([
+      `bridge alone, ${f.locks} locks: latency at ${f.paced.rate}/s p50 / p99 (ms)`,
+      `${f.paced.latencyMs.p50} / ${f.paced.latencyMs.p99}`,
+      'goal: p99 < 50',
+    ]);
+  }
   for (const p of scale.slice(1)) {
     const m = perLock.find((x) => x.locks === p.locks);
     rows.push([`${p.locks} locks: first full state on MQTT (ms)`, String(p.firstFullStateMs), '']);
@@ -113,15 +131,15 @@ async function main(): Promise<void> {
     ]);
     if (p.burst) {
       rows.push([
-        `${p.locks} locks: state changes/s to MQTT`,
+        `${p.locks} locks, end to end: state changes/s to MQTT`,
         String(p.burst.changesPerSecond),
         'goal: 5000',
       ]);
-      rows.push([`${p.locks} locks: CPU ms per state change`, String(p.burst.cpuMsPerChange), '']);
+      rows.push([`${p.locks} locks, end to end: CPU ms per change`, String(p.burst.cpuMsPerChange), '']);
     }
     if (p.paced)
       rows.push([
-        `${p.locks} locks: latency at ${p.paced.rate}/s p50 / p99 (ms)`,
+        `${p.locks} locks, end to end: latency at ${p.paced.rate}/s p50 / p99 (ms)`,
         `${p.paced.latencyMs.p50} / ${p.paced.latencyMs.p99}`,
         'goal: p99 < 50',
       ]);

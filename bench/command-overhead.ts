@@ -22,7 +22,14 @@ export interface CommandOverhead {
  * emulator applies commands at once (commandDelayMs 0); the lock is locked again by hand between rounds.
  */
 export async function measureCommandOverhead(iterations: number): Promise<CommandOverhead> {
-  const fleet = new Fleet({ accounts: 1, locks: 1, emulator: { commandDelayMs: 0 } });
+  // A generous request budget: the default (a real vendor's pace, 5 requests/s) would make every
+  // command after the first few wait for a token, and this measures overhead, not the rate limit.
+  const fleet = new Fleet({
+    accounts: 1,
+    locks: 1,
+    emulator: { commandDelayMs: 0 },
+    budget: { capacity: 1000, refillPerSecond: 1000 },
+  });
   await fleet.startEmulators();
   const { emulator } = fleet.emulated[0];
   const hub = await fleet.startHub();

@@ -5,6 +5,9 @@ import { cleanId } from '../topics';
 import { unlockCodeFor } from '../unlock-code';
 import { Extension } from './extension';
 
+/** Locks whose discovery is sent before the next slice waits for the broker's acknowledgements. */
+const DISCOVERY_SLICE = 100;
+
 /**
  * Home Assistant discovery. Sent at start, sent again whenever Home Assistant announces itself on
  * `<prefix>/status` (its birth message), and removed (empty retained payload) when a lock disappears.
@@ -26,7 +29,9 @@ export class HomeAssistantExtension extends Extension {
         void this.publishAll();
       }
     });
-    await this.publishAll();
+    // In the background: with thousands of locks, discovery is four messages per lock, and the set
+    // and request topics (started after this extension) must not wait for it.
+    void this.publishAll();
   }
 
   override onLockEvent(event: LockEvent): void {
@@ -35,8 +40,12 @@ export class HomeAssistantExtension extends Extension {
     else if (event.type === 'lock_removed') void this.remove(event.lockId);
   }
 
+  /** In slices, so commands and state changes interleave with a large discovery instead of queueing behind it. */
   private async publishAll(): Promise<void> {
-    await Promise.all((await this.ctx.source.listLocks()).map((lock) => this.publish(lock)));
+    const locks = await this.ctx.source.listLocks();
+    for (let i = 0; i < locks.length; i += DISCOVERY_SLICE) {
+      await Promise.all(locks.slice(i, i + DISCOVERY_SLICE).map((lock) => this.publish(lock)));
+    }
   }
 
   private async publish(lock: Lock): Promise<void> {

@@ -31,7 +31,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startNodeRed(): Promise<NodeRedProcess> {
+/** extraSettings: merged into settings.js (e.g. adminAuth). */
+export async function startNodeRed(extraSettings: Record<string, unknown> = {}): Promise<NodeRedProcess> {
   const tmp = tempDir('lockbridge-node-red-');
   const userDir = tmp.dir;
   const scope = join(userDir, 'node_modules', '@lockbridge');
@@ -60,6 +61,7 @@ export async function startNodeRed(): Promise<NodeRedProcess> {
       diagnostics: { enabled: false },
       runtimeState: { enabled: false },
       telemetry: { enabled: false },
+      ...extraSettings,
     })};\n`,
   );
   const redJs = join(dirname(load.resolve(`${NODE_RED_PACKAGE}/package.json`)), 'red.js');

@@ -71,7 +71,9 @@ async function main(): Promise<void> {
   await waitFor(() => watch.seen.size >= locks, 300_000, `${locks} retained states`);
   const firstFullStateMs = nowMs() - t0;
 
-  await new Promise((r) => setTimeout(r, 200));
+  // Steady state: Home Assistant discovery goes out in the background after the states; let it and
+  // the first acknowledgements settle so the sample holds what the bridge keeps, not what is in flight.
+  await new Promise((r) => setTimeout(r, 3000));
   const after = await sampleMemory();
 
   const requests0 = fleet.requests();

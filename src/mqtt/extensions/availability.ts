@@ -7,7 +7,7 @@ export class AvailabilityExtension extends Extension {
   private readonly last = new Map<string, string>();
 
   async start(): Promise<void> {
-    await Promise.all((await this.ctx.source.listLocks()).map((lock) => this.publish(lock)));
+    await this.inSlices(await this.ctx.source.listLocks(), (lock) => this.publish(lock));
   }
 
   override onLockEvent(event: LockEvent): void {

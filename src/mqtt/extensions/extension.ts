@@ -45,6 +45,15 @@ export abstract class Extension {
     this.unsubscribers.push(await this.ctx.connection.subscribe(filter, handler));
   }
 
+  /**
+   * Runs fn over many items a slice at a time, each slice waiting for the broker's acknowledgements:
+   * thousands of publishes at once would sit in the socket's write queue together (memory) and delay
+   * everything queued behind them (commands).
+   */
+  protected async inSlices<T>(items: T[], fn: (item: T) => Promise<void>, size = 250): Promise<void> {
+    for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+  }
+
   protected json(value: unknown): string {
     return JSON.stringify(value);
   }

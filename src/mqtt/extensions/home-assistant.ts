@@ -42,10 +42,7 @@ export class HomeAssistantExtension extends Extension {
 
   /** In slices, so commands and state changes interleave with a large discovery instead of queueing behind it. */
   private async publishAll(): Promise<void> {
-    const locks = await this.ctx.source.listLocks();
-    for (let i = 0; i < locks.length; i += DISCOVERY_SLICE) {
-      await Promise.all(locks.slice(i, i + DISCOVERY_SLICE).map((lock) => this.publish(lock)));
-    }
+    await this.inSlices(await this.ctx.source.listLocks(), (lock) => this.publish(lock), DISCOVERY_SLICE);
   }
 
   private async publish(lock: Lock): Promise<void> {

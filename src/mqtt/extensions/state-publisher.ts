@@ -15,7 +15,7 @@ export class StatePublisherExtension extends Extension {
   private flushing?: NodeJS.Immediate;
 
   async start(): Promise<void> {
-    await Promise.all((await this.ctx.source.listLocks()).map((lock) => this.publish(lock)));
+    await this.inSlices(await this.ctx.source.listLocks(), (lock) => this.publish(lock));
   }
 
   override async stop(): Promise<void> {

@@ -16,9 +16,9 @@ import {
   type LockStatus,
   type Schedule,
   type ScheduleKind,
-  type Weekday,
 } from '../../core/model';
 import type { DriverLock } from '../driver';
+import { RRULE_DAYS } from '../../core/rrule';
 import { MAX_PINS_PER_LOCK } from './paths';
 import type {
   AugustActivity,
@@ -399,16 +399,6 @@ export function findPin(
   }
   return undefined;
 }
-
-const RRULE_DAYS: Record<Weekday, string> = {
-  mo: 'MO',
-  tu: 'TU',
-  we: 'WE',
-  th: 'TH',
-  fr: 'FR',
-  sa: 'SA',
-  su: 'SU',
-};
 
 function isoOrThrow(value: string, field: string): string {
   const t = Date.parse(value);

@@ -8,6 +8,7 @@ import {
   type Weekday,
 } from '../../core/model';
 import type { DriverLock } from '../driver';
+import { RRULE_DAYS } from '../../core/rrule';
 import type { UnlocKey, UnlocKeyEvent, UnlocKeyInput, UnlocLock } from './types';
 
 /** How the driver reaches a lock holder's locks. */
@@ -48,16 +49,6 @@ export function unlocLockToDriverLock(lock: UnlocLock, access: UnlocAccess, push
     },
   };
 }
-
-const RRULE_DAYS: Record<Weekday, string> = {
-  mo: 'MO',
-  tu: 'TU',
-  we: 'WE',
-  th: 'TH',
-  fr: 'FR',
-  sa: 'SA',
-  su: 'SU',
-};
 
 /**
  * A core Schedule as Unloc key timing: start/end (ISO or null for open-ended) and, for a weekly window,

@@ -18,12 +18,19 @@ export interface NodeRedProcess {
   stop(): Promise<void>;
 }
 
-export async function startNodeRed(extraSettings: Record<string, unknown> = {}): Promise<NodeRedProcess> {
+/**
+ * Starts Node-RED with the Lockbridge package in its user folder. `packageDir` is the package to
+ * install there (default: this repository; the pack test passes an install of the packed tarball).
+ */
+export async function startNodeRed(
+  extraSettings: Record<string, unknown> = {},
+  packageDir: string = ROOT,
+): Promise<NodeRedProcess> {
   const tmp = tempDir('lockbridge-node-red-');
   const userDir = tmp.dir;
   const scope = join(userDir, 'node_modules', '@lockbridge');
   mkdirSync(scope, { recursive: true });
-  symlinkSync(ROOT, join(scope, 'homebridge-lockbridge'), 'dir');
+  symlinkSync(packageDir, join(scope, 'homebridge-lockbridge'), 'dir');
   writeFileSync(
     join(userDir, 'package.json'),
     JSON.stringify({

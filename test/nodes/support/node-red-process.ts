@@ -4,11 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { NODE_RED_PACKAGE, ROOT, tempDir } from './harness';
-
-const load = createRequire(__filename);
+import { join } from 'node:path';
+import { NODE_RED_DIR, ROOT, tempDir } from './harness';
 
 export interface NodeRedProcess {
   url: string;
@@ -57,7 +54,7 @@ export async function startNodeRed(
       ...extraSettings,
     })};\n`,
   );
-  const redJs = join(dirname(load.resolve(`${NODE_RED_PACKAGE}/package.json`)), 'red.js');
+  const redJs = join(NODE_RED_DIR, 'red.js');
   let out = '';
   const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settings], {
     cwd: userDir,

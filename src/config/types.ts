@@ -28,8 +28,18 @@ export interface AugustAccountConfig extends AccountBase {
   apiKey?: string;
   /** Stable install id; generated and stored when absent. */
   installId?: string;
-  /** Use the websocket subscriber for live updates (falls back to polling). */
+  /**
+   * Live updates (default on): PubNub for August and Yale Access, Socket.IO for Yale Home and Yale
+   * Global. While they are up the locks are not polled; while down, polling takes over.
+   */
   liveUpdates?: boolean;
+  /**
+   * Where live updates come from, when not the brand's own service: a PubNub origin or a Socket.IO
+   * URL (http://127.0.0.1:port for the emulator). Default: the baseUrl host when baseUrl is set.
+   */
+  liveUpdatesUrl?: string;
+  /** While live updates are up, the locks are re-read from the API this often (default 30). */
+  resyncMinutes?: number;
 }
 
 export interface SeamAccountConfig extends AccountBase {
@@ -69,7 +79,19 @@ export interface SmartphoneKeyAccountConfig extends AccountBase {
    * listener, set as the API destination in the partner portal. bearer: the static Bearer token
    * configured there, checked on each delivery.
    */
-  webhook?: { listenHost?: string; listenPort?: number; path?: string; bearer?: string };
+  webhook?: {
+    listenHost?: string;
+    listenPort?: number;
+    path?: string;
+    /** Shorthand for auth {type: 'bearer_token', secret: bearer}. */
+    bearer?: string;
+    /** How SmartphoneKey signs deliveries: HMAC-SHA256 of the body, a Bearer, or a custom header. */
+    auth?: {
+      type: 'hmac_sha256' | 'bearer_token' | 'header' | 'bearerToken' | 'apiKeyHeader';
+      secret: string;
+      header?: string;
+    };
+  };
 }
 
 /** Runs every vendor emulator in-process with a few locks each: Lockbridge with no vendor account. */

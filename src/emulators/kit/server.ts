@@ -45,6 +45,7 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  /** When the request arrived (epoch ms), before any injected latency: the vendor-side arrival. */
   at: number;
 }
 
@@ -198,6 +199,7 @@ export class EmulatorServer {
         body,
         rawBody,
       });
+      if (fault?.holdAnswerMs) await new Promise((r) => setTimeout(r, fault.holdAnswerMs));
       this.send(res, response);
     } catch (err) {
       if (err instanceof EmulatorHttpError) return this.send(res, this.errorResponse(err));
@@ -241,12 +243,21 @@ export class EmulatorServer {
         count: typeof b.count === 'number' ? b.count : 1,
         status: typeof b.status === 'number' ? b.status : undefined,
         latencyMs: typeof b.latencyMs === 'number' ? b.latencyMs : undefined,
+        holdAnswerMs: typeof b.holdAnswerMs === 'number' ? b.holdAnswerMs : undefined,
         drop: b.drop === true,
         retryAfterSeconds: typeof b.retryAfterSeconds === 'number' ? b.retryAfterSeconds : undefined,
         path: typeof b.path === 'string' ? new RegExp(b.path) : undefined,
         method: typeof b.method === 'string' ? b.method : undefined,
       });
       return { status: 200, body: { ok: true } };
+    }
+    if (path === '/_emulator/requests' && method === 'GET') {
+      // Vendor-side arrival times, for tests in another process ("was anything sent after its
+      // deadline?"). Method, path and time only: headers and bodies may hold secrets or PINs.
+      return {
+        status: 200,
+        body: { requests: this.requests.map((r) => ({ method: r.method, path: r.path, at: r.at })) },
+      };
     }
     if (path === '/_emulator/faults' && method === 'DELETE') {
       this.faults.clear();

@@ -1,5 +1,6 @@
 import { HttpClient, type HttpRequest, type RetryPolicy } from '../../http';
 import { LockbridgeError, type ErrorCode } from '../../core/errors';
+import type { CommandDeadline } from '../../core/deadline';
 import type { Logger } from '../../core/logger';
 import type { Redactor } from '../../core/redact';
 import type { RequestBudget } from '../../http/budget';
@@ -68,7 +69,7 @@ export class SmartphoneKeyClient {
   openLock(
     lockId: string,
     body: { requestId: string; reason?: string },
-    options: { signal?: AbortSignal; retries?: number } = {},
+    options: { signal?: AbortSignal; deadline?: CommandDeadline; retries?: number } = {},
   ): Promise<SpkEnvelope<SpkOpenLockData>> {
     return this.call({
       method: 'POST',
@@ -76,6 +77,7 @@ export class SmartphoneKeyClient {
       data: body,
       idempotent: true,
       signal: options.signal,
+      deadline: options.deadline,
       retries: options.retries,
     });
   }

@@ -229,7 +229,7 @@ export class SmartphoneKeyDriver implements VendorDriver {
       await this.client.openLock(
         vendorLockId,
         { requestId: options.requestId, reason: 'Lockbridge' },
-        { signal: options.signal },
+        { signal: options.signal, deadline: options.deadline },
       );
     } catch (err) {
       const e = toLockbridgeError(err);

@@ -76,7 +76,7 @@ describe(`Homebridge end to end (${line.name})`, function () {
     emulator = new SeamEmulator({ timings: 'fast', seed: true });
     const url = await emulator.listen();
     home = new HomebridgeHome();
-    identity = await newIdentity();
+    identity = newIdentity();
     home.writeConfig(identity, [
       {
         platform: 'Lockbridge',
@@ -90,7 +90,7 @@ describe(`Homebridge end to end (${line.name})`, function () {
     ]);
     bridge = HomebridgeProcess.start(home, line);
     await bridge.waitFor(READY);
-    controller = await Controller.pair(identity);
+    controller = await Controller.pair(identity, await bridge.port());
     locks = lockViews(await controller.accessories());
     await controller.subscribe(locks.flatMap((l) => [l.current, l.target]));
   });
@@ -189,7 +189,7 @@ describe(`Homebridge end to end (${line.name})`, function () {
     bridge = HomebridgeProcess.start(home, line);
     await bridge.waitFor(READY);
     assert.match(bridge.log, /Loaded \d+ cached accessories|cached accessor/i);
-    controller = new Controller(identity, pairing);
+    controller = new Controller(identity, await bridge.port(), pairing);
     const after = lockViews(await controller.accessories()).map((l) => `${l.aid}:${l.serial}:${l.current}`);
     assert.deepEqual(after, before);
     assert.doesNotMatch(bridge.log, /Added /, 'no lock was added again');

@@ -47,10 +47,10 @@ describe('http: retry rules', () => {
       5000,
     );
     assert.equal(parseRetryAfter('2'), 2000);
-    assert.equal(
-      parseRetryAfter(new Date(Date.now() + 3000).toUTCString()),
-      parseRetryAfter(new Date(Date.now() + 3000).toUTCString()),
-    );
+    // An HTTP date is read against one injected clock reading (HTTP dates have whole seconds).
+    const now = Date.parse('2026-11-26T10:00:00.000Z');
+    assert.equal(parseRetryAfter(new Date(now + 3000).toUTCString(), now), 3000);
+    assert.equal(parseRetryAfter(new Date(now - 3000).toUTCString(), now), 0);
     assert.equal(parseRetryAfter('soon'), undefined);
   });
 });

@@ -27,46 +27,69 @@ function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 export interface Mosquitto {
   url: string;
   stop(): Promise<void>;
 }
 
-/** A real mosquitto on 127.0.0.1 and a free port, with a throwaway config; stopped by its PID. */
+/**
+ * A real mosquitto on 127.0.0.1 and a free port, with a throwaway config; stopped by its PID.
+ * mosquitto cannot listen on port 0, so a port is chosen first: if another process takes it before
+ * mosquitto binds, mosquitto exits with "Address already in use" and another port is tried. Ready
+ * means mosquitto itself logged "running" (after its bind), not that something answered on the port.
+ */
 export async function startMosquitto(binary: string): Promise<Mosquitto> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binary, await freePort());
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt >= 5) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(binary: string, port: number): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'lockbridge-mosquitto-'));
-  const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  writeFileSync(
+    conf,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`,
+  );
   const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.pid !== undefined) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       child.kill('SIGTERM');
       await exited;
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 5000;
-  while (!(await canConnect(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`mosquitto did not start: ${stderr.slice(0, 500)}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
+  const running = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('mosquitto did not log "running" within 15 s')), 15_000);
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/ running\b/.test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(
+        /Address already in use/i.test(stderr)
+          ? new PortTaken(`port ${port} was taken`)
+          : new Error(`mosquitto exited before it was running: ${stderr.slice(0, 500)}`),
+      );
+    });
+  });
+  try {
+    await running;
+  } catch (err) {
+    await stop();
+    throw err;
   }
   return { url: `mqtt://127.0.0.1:${port}`, stop };
 }

@@ -4,12 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { NODE_RED_PACKAGE, ROOT, tempDir } from './harness';
-
-const load = createRequire(__filename);
+import { join } from 'node:path';
+import { NODE_RED_DIR, ROOT, tempDir } from './harness';
 
 export interface NodeRedProcess {
   url: string;
@@ -19,25 +15,19 @@ export interface NodeRedProcess {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** extraSettings: merged into settings.js (e.g. adminAuth). */
-export async function startNodeRed(extraSettings: Record<string, unknown> = {}): Promise<NodeRedProcess> {
+/**
+ * Starts Node-RED with the Lockbridge package in its user folder. `packageDir` is the package to
+ * install there (default: this repository; the pack test passes an install of the packed tarball).
+ */
+export async function startNodeRed(
+  extraSettings: Record<string, unknown> = {},
+  packageDir: string = ROOT,
+): Promise<NodeRedProcess> {
   const tmp = tempDir('lockbridge-node-red-');
   const userDir = tmp.dir;
   const scope = join(userDir, 'node_modules', '@lockbridge');
   mkdirSync(scope, { recursive: true });
-  symlinkSync(ROOT, join(scope, 'homebridge-lockbridge'), 'dir');
+  symlinkSync(packageDir, join(scope, 'homebridge-lockbridge'), 'dir');
   writeFileSync(
     join(userDir, 'package.json'),
     JSON.stringify({
@@ -46,13 +36,13 @@ export async function startNodeRed(extraSettings: Record<string, unknown> = {}):
       dependencies: { '@lockbridge/homebridge-lockbridge': '*' },
     }),
   );
-  const port = await freePort();
   const settings = join(userDir, 'settings.js');
   writeFileSync(
     settings,
     `module.exports = ${JSON.stringify({
       uiHost: '127.0.0.1',
-      uiPort: port,
+      // Port 0: Node-RED binds a port the system picks and logs it; nothing can take it in between.
+      uiPort: 0,
       userDir,
       flowFile: 'flows.json',
       credentialSecret: 'lockbridge-test-only',
@@ -64,7 +54,7 @@ export async function startNodeRed(extraSettings: Record<string, unknown> = {}):
       ...extraSettings,
     })};\n`,
   );
-  const redJs = join(dirname(load.resolve(`${NODE_RED_PACKAGE}/package.json`)), 'red.js');
+  const redJs = join(NODE_RED_DIR, 'red.js');
   let out = '';
   const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settings], {
     cwd: userDir,
@@ -73,7 +63,6 @@ export async function startNodeRed(extraSettings: Record<string, unknown> = {}):
   });
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
@@ -82,12 +71,14 @@ export async function startNodeRed(extraSettings: Record<string, unknown> = {}):
     tmp.remove();
   };
   const end = Date.now() + 30_000;
-  while (!/Server now running at/.test(out)) {
+  let running: RegExpMatchArray | null;
+  while (!(running = out.match(/Server now running at http:\/\/127\.0\.0\.1:(\d+)\//))) {
     if (child.exitCode !== null || Date.now() > end) {
       await stop();
       throw new Error(`Node-RED did not start:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const url = `http://127.0.0.1:${running[1]}`;
   return { url, userDir, output: () => out, stop };
 }

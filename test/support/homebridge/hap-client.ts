@@ -61,14 +61,14 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 export class Controller {
   readonly client: HttpClient;
 
-  constructor(identity: BridgeIdentity, pairing?: PairingData) {
-    this.client = new HttpClient(identity.username, '127.0.0.1', identity.port, pairing, {
+  constructor(identity: BridgeIdentity, port: number, pairing?: PairingData) {
+    this.client = new HttpClient(identity.username, '127.0.0.1', port, pairing, {
       usePersistentConnections: true,
     });
   }
 
-  static async pair(identity: BridgeIdentity): Promise<Controller> {
-    const controller = new Controller(identity);
+  static async pair(identity: BridgeIdentity, port: number): Promise<Controller> {
+    const controller = new Controller(identity, port);
     await within(controller.client.pairSetup(identity.pin), 15_000, 'pair-setup');
     return controller;
   }

@@ -10,7 +10,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentLine, repoRoot, type HomebridgeLine } from './lines';
@@ -20,29 +19,20 @@ const PACKAGE_NAME = '@lockbridge/homebridge-lockbridge';
 export interface BridgeIdentity {
   username: string;
   pin: string;
-  port: number;
 }
 
-/** A free TCP port on 127.0.0.1 (the bridge needs a fixed one across restarts). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function newIdentity(): Promise<BridgeIdentity> {
+/**
+ * A new bridge identity. The bridge listens on port 0 (the system picks a free port as the child binds
+ * it, so no other process can take it between a choice and the bind); `HomebridgeProcess.port()` reads
+ * the port it got from its log.
+ */
+export function newIdentity(): BridgeIdentity {
   const hex = () =>
     Math.floor(Math.random() * 256)
       .toString(16)
       .padStart(2, '0')
       .toUpperCase();
-  return { username: `CC:22:3D:${hex()}:${hex()}:${hex()}`, pin: '031-45-154', port: await freePort() };
+  return { username: `CC:22:3D:${hex()}:${hex()}:${hex()}`, pin: '031-45-154' };
 }
 
 /**
@@ -54,11 +44,12 @@ export class HomebridgeHome {
   readonly storage = join(this.root, 'storage');
   readonly plugins = join(this.root, 'plugins');
 
-  constructor() {
+  /** `packageDir`: the plugin to load (default: this repository; the pack test passes an installed tarball). */
+  constructor(packageDir: string = repoRoot) {
     mkdirSync(this.storage);
     const scope = join(this.plugins, PACKAGE_NAME.split('/')[0]);
     mkdirSync(scope, { recursive: true });
-    symlinkSync(repoRoot, join(this.plugins, PACKAGE_NAME), 'dir');
+    symlinkSync(packageDir, join(this.plugins, PACKAGE_NAME), 'dir');
   }
 
   writeConfig(identity: BridgeIdentity, platforms: unknown[]): void {
@@ -66,7 +57,7 @@ export class HomebridgeHome {
       bridge: {
         name: 'Lockbridge Test',
         username: identity.username,
-        port: identity.port,
+        port: 0,
         pin: identity.pin,
         bind: ['127.0.0.1'],
         advertiser: 'ciao',
@@ -125,6 +116,12 @@ export class HomebridgeProcess {
       },
     );
     return new HomebridgeProcess(child, line);
+  }
+
+  /** The HAP port this bridge listens on (Homebridge logs it once the bridge is published). */
+  async port(): Promise<number> {
+    const match = await this.waitFor(/\) is running on port (\d+)\./);
+    return Number(match[1]);
   }
 
   get log(): string {

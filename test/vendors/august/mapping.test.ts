@@ -23,8 +23,8 @@ import type {
 import type { Schedule } from '../../../src/core/model';
 import { LockbridgeError } from '../../../src/core/errors';
 
-const AUGUST = '/work/shared/fixtures/august';
-const HA = '/work/shared/fixtures/august-ha';
+const AUGUST = join(__dirname, '../../fixtures/august');
+const HA = join(__dirname, '../../fixtures/august-ha');
 const load = <T>(dir: string, name: string): T => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
 const at = '2024-01-01T00:00:00.000Z';
 

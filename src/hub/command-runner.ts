@@ -147,7 +147,9 @@ export class CommandRunner {
         driver.command(vendorLockId, request.command, {
           signal: sendSignal,
           deadline,
-          requestId: request.transaction ?? randomUUID(),
+          // Ours and new for every command, never the caller's transaction: a vendor that dedupes by
+          // request id (SmartphoneKey) would turn a reused transaction into a silent no-op.
+          requestId: randomUUID(),
         }),
         sendSignal,
       );

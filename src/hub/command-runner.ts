@@ -95,7 +95,9 @@ export class CommandRunner {
       const outcome = await abortable(
         driver.command(vendorLockId, request.command, {
           signal: controller.signal,
-          requestId: request.transaction ?? randomUUID(),
+          // Ours and new for every command, never the caller's transaction: a vendor that dedupes by
+          // request id (SmartphoneKey) would turn a reused transaction into a silent no-op.
+          requestId: randomUUID(),
         }),
         controller.signal,
       );

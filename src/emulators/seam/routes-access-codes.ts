@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SeamAccessCode, SeamDevice } from '../../vendors/seam/types';
+import type { SeamAccessCode, SeamDevice } from './types';
 import { codeViolations, generateCodeFor, nameViolations, type CodeViolation } from './constraints';
 import { SEAM_ERROR_TYPES, invalidInput, notFound, seamError } from './errors';
 import { type Params, optBool, optDate, optString, optStringArray, paginate, reqString } from './params';

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  SeamAcsCredential,
-  SeamAcsSystem,
-  SeamAcsUser,
-  SeamUserIdentity,
-} from '../../vendors/seam/types';
+import type { SeamAcsCredential, SeamAcsSystem, SeamAcsUser, SeamUserIdentity } from './types';
 import { SEAM_ERROR_TYPES, invalidInput, notFound, seamError } from './errors';
 import { type Params, optBool, optDate, optString, optStringArray, reqString } from './params';
 import type { Registrar } from './registrar';

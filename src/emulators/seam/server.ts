@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmulatorHttpError, EmulatorServer, type EmuRequest, type EmuResponse } from '../kit/server';
 import { bearer } from '../kit/tokens';
-import type { SeamActionAttempt, SeamEvent } from '../../vendors/seam/types';
+import type { SeamActionAttempt, SeamEvent } from './types';
 import { SEAM_ERROR_TYPES, seamError, seamErrorShape } from './errors';
 import { type Params, optBool, paramsFrom } from './params';
 import type { Registrar, RouteContext, SeamRouteHandler } from './registrar';

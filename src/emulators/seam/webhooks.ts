@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { SeamEvent, SeamWebhook } from '../../vendors/seam/types';
+import type { SeamEvent, SeamWebhook } from './types';
 import type { SeamState } from './state';
 
 export interface DeliveryRecord {
@@ -51,7 +51,8 @@ export class WebhookDispatcher {
   }
 
   private matches(webhook: SeamWebhook, event: SeamEvent): boolean {
-    return webhook.event_types.includes('*') || webhook.event_types.includes(event.event_type);
+    const types = webhook.event_types ?? [];
+    return types.includes('*') || types.includes(event.event_type);
   }
 
   dispatch(event: SeamEvent): void {

@@ -142,6 +142,8 @@ export class SeamState {
       properties: {
         name: input.name,
         appearance: { name: input.name },
+        // properties.model is required, with display_name and manufacturer_display_name (@seamapi/types).
+        model: { display_name: 'Smart Lock', manufacturer_display_name: manufacturerName(input.device_type) },
         online: true,
         locked: true,
         ...input.properties,
@@ -377,4 +379,10 @@ export class SeamState {
       created_at: this.iso(),
     };
   }
+}
+
+/** "nuki_lock" -> "Nuki": the manufacturer part of a Seam device_type, for a default model name. */
+function manufacturerName(deviceType: string): string {
+  const word = deviceType.split('_')[0] ?? deviceType;
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -12,6 +12,8 @@ export interface DeliveryRecord {
   /** HTTP status, or 0 when the connection failed. */
   status: number;
   at: number;
+  /** The JSON body sent (the event), for checks against Seam's event schema. */
+  body: string;
 }
 
 /** A new Svix-style secret: "whsec_" + base64 of 24 random bytes. */
@@ -89,6 +91,7 @@ export class WebhookDispatcher {
       attempt,
       status,
       at: this.state.now(),
+      body,
     });
     if (this.deliveries.length > 5000) this.deliveries.splice(0, 1000);
     if (status < 200 || status >= 300) this.later(webhook, event, svixId, attempt + 1);

@@ -12,6 +12,8 @@ export interface EmuRequest {
   /** Parsed JSON body (or undefined when empty); form bodies are parsed into an object too. */
   body: unknown;
   rawBody: string;
+  /** Aborted when the client goes away before the answer (long-polls stop waiting). */
+  signal?: AbortSignal;
 }
 
 export interface EmuResponse {
@@ -45,7 +47,18 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  /** When the request arrived (epoch ms), before any injected latency: the vendor-side arrival. */
   at: number;
+  /** The status it was answered with, or 'dropped' (unset while the request is still being handled). */
+  status?: number | 'dropped';
+}
+
+/** What GET /_emulator/requests shows of a recorded request: no headers or bodies (they hold secrets). */
+export interface RecordedArrival {
+  method: string;
+  path: string;
+  at: number;
+  status?: number | 'dropped';
 }
 
 interface Route {
@@ -70,13 +83,17 @@ export interface EmulatorServerOptions {
 export class EmulatorServer {
   readonly faults = new FaultInjector();
   readonly requests: RecordedRequest[] = [];
+  /** How many requests the log keeps (the oldest go first); a chaos run raises it. */
+  recordLimit: number;
   private readonly routes: Route[] = [];
   private readonly streams = new Map<string, EmuStreamHandler>();
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private baseUrl?: string;
 
-  constructor(private readonly options: EmulatorServerOptions) {}
+  constructor(private readonly options: EmulatorServerOptions) {
+    this.recordLimit = options.recordLimit ?? 1000;
+  }
 
   get name(): string {
     return this.options.name;
@@ -154,15 +171,18 @@ export class EmulatorServer {
         return this.send(res, this.errorResponse(new EmulatorHttpError(400, 'Malformed JSON body')));
       }
       if (url.pathname.startsWith('/_emulator/'))
-        return this.send(res, this.control(method, url.pathname, body));
+        return this.send(res, this.control(method, url.pathname, body, url.searchParams));
 
-      this.requests.push({ method, path: url.pathname, headers, body, at: Date.now() });
-      const limit = this.options.recordLimit ?? 1000;
-      if (this.requests.length > limit) this.requests.splice(0, this.requests.length - limit);
+      const recorded: RecordedRequest = { method, path: url.pathname, headers, body, at: Date.now() };
+      this.requests.push(recorded);
+      if (this.requests.length > this.recordLimit)
+        this.requests.splice(0, this.requests.length - this.recordLimit);
+      res.once('finish', () => (recorded.status = res.statusCode));
 
       const fault = this.faults.take(method, url.pathname);
       if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault?.drop) {
+        recorded.status = 'dropped';
         req.socket.destroy();
         return;
       }
@@ -189,7 +209,12 @@ export class EmulatorServer {
           res,
           this.errorResponse(new EmulatorHttpError(404, `No route for ${method} ${url.pathname}`)),
         );
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableEnded) gone.abort();
+      });
       const response = await match.route.handler({
+        signal: gone.signal,
         method,
         path: url.pathname,
         params: match.params,
@@ -198,6 +223,7 @@ export class EmulatorServer {
         body,
         rawBody,
       });
+      if (fault?.holdAnswerMs) await new Promise((r) => setTimeout(r, fault.holdAnswerMs));
       this.send(res, response);
     } catch (err) {
       if (err instanceof EmulatorHttpError) return this.send(res, this.errorResponse(err));
@@ -233,14 +259,28 @@ export class EmulatorServer {
     return undefined;
   }
 
-  /** HTTP control of the fault injector, for the sandbox: POST /_emulator/faults {status, count, ...}. */
-  private control(method: string, path: string, body: unknown): EmuResponse {
+  /**
+   * HTTP control, for the sandbox and for tests in another process: POST /_emulator/faults {status,
+   * count, ...}, DELETE /_emulator/faults, and GET /_emulator/requests?since=<epoch ms>: the recorded
+   * arrivals (method, path, time, answer status) at or after `since`, oldest first.
+   */
+  private control(method: string, path: string, body: unknown, query: URLSearchParams): EmuResponse {
+    if (path === '/_emulator/requests' && method === 'GET') {
+      const since = Number(query.get('since') ?? 0);
+      if (!Number.isFinite(since))
+        return { status: 400, body: { error: 'since must be epoch milliseconds' } };
+      const requests: RecordedArrival[] = this.requests
+        .filter((r) => r.at >= since)
+        .map(({ method: m, path: p, at, status }) => ({ method: m, path: p, at, status }));
+      return { status: 200, body: { requests } };
+    }
     if (path === '/_emulator/faults' && method === 'POST') {
       const b = (body ?? {}) as Record<string, unknown>;
       this.faults.add({
         count: typeof b.count === 'number' ? b.count : 1,
         status: typeof b.status === 'number' ? b.status : undefined,
         latencyMs: typeof b.latencyMs === 'number' ? b.latencyMs : undefined,
+        holdAnswerMs: typeof b.holdAnswerMs === 'number' ? b.holdAnswerMs : undefined,
         drop: b.drop === true,
         retryAfterSeconds: typeof b.retryAfterSeconds === 'number' ? b.retryAfterSeconds : undefined,
         path: typeof b.path === 'string' ? new RegExp(b.path) : undefined,

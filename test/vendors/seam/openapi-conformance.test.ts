@@ -4,6 +4,7 @@ import type { SeamWebhook } from '../../../src/vendors/seam/types';
 import { SEAM_EMULATOR_API_KEY } from '../../../src/emulators/seam';
 import { MemoryStorage } from '../../../src/core/storage';
 import { eventually, startSeam, type Running } from '../../emulators/seam/helpers';
+import { commandOptions } from '../../support/command-options';
 import { controller, makeDriver, type DriverHarness } from './helpers';
 import { nonConforming, seamOpenApi } from './openapi-schema';
 
@@ -46,8 +47,8 @@ describe("seam: driver requests and emulator answers against Seam's OpenAPI docu
     assert.ok(locks.length >= 7);
     await h.driver.getLock(ids.nuki);
     const c = controller();
-    await h.driver.command(ids.nuki, 'UNLOCK', { signal: c.signal, requestId: 'conf-1' });
-    await h.driver.command(ids.nuki, 'LOCK', { signal: c.signal, requestId: 'conf-2' });
+    await h.driver.command(ids.nuki, 'UNLOCK', commandOptions('conf-1', c.signal));
+    await h.driver.command(ids.nuki, 'LOCK', commandOptions('conf-2', c.signal));
     const codes = h.driver.codes;
     const created = await codes.create(ids.nuki, { name: 'Cleaner', code: '345678' });
     await eventually(

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { AccessCode, CodeConstraint, CodeRules } from '../core/model';
-import { GENERATION_MAX_RUN, hasConstraint } from './constraints';
+import { forbiddenDigits, GENERATION_MAX_RUN, hasConstraint } from './constraints';
 import { reason, type CodeReason } from './reasons';
 import { activeCodes, codeReasons } from './validate';
 
@@ -111,7 +111,7 @@ function lengthsToTry(
 }
 
 /**
- * Depth-first search over digits in random order. Prefix rules (no_zeros, cannot_start_with_12, runs)
+ * Depth-first search over digits in random order. Prefix rules (forbidden digits, cannot_start_with_12, runs)
  * prune early; whole-code rules are checked by `accept` at the leaves.
  */
 function search(
@@ -121,7 +121,7 @@ function search(
   random: (n: number) => number,
   accept: (code: string) => boolean,
 ): string | undefined {
-  const noZeros = hasConstraint(constraints, 'no_zeros');
+  const forbidden = forbiddenDigits(constraints);
   const no12 = hasConstraint(constraints, 'cannot_start_with_12');
   const digits: number[] = [];
   const walk = (run: number, step: number | null): string | undefined => {
@@ -130,7 +130,7 @@ function search(
       return accept(code) ? code : undefined;
     }
     for (const d of shuffledDigits(random)) {
-      if (noZeros && d === 0) continue;
+      if (forbidden.has(String(d))) continue;
       if (no12 && digits.length === 1 && digits[0] === 1 && d === 2) continue;
       let nextRun = 1;
       let nextStep: number | null = null;
@@ -204,5 +204,9 @@ export function generateCommonCode(
     };
   const avoid = new Set<string>(ctx.avoid ?? []);
   for (const a of all) for (const c of activeCodes(a.existing)) if (c.code !== undefined) avoid.add(c.code);
-  return generateCode(merged, { ...ctx, avoid: [...avoid] });
+  // unique_first_four_digits compares with the codes of the locks that declare it, so those go in as existing.
+  const existing = all
+    .filter((a) => hasConstraint(a.rules.constraints, 'unique_first_four_digits'))
+    .flatMap((a) => activeCodes(a.existing));
+  return generateCode(merged, { ...ctx, avoid: [...avoid], existing });
 }

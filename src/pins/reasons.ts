@@ -13,10 +13,17 @@ export const REASON_CODES = [
   'no_triple_consecutive_ints',
   'cannot_specify_pin_code',
   'pin_code_matches_existing_set',
+  'no_ascending_or_descending_sequence',
+  'at_least_three_unique_digits',
+  'cannot_contain_089',
+  'cannot_contain_0789',
+  'unique_first_four_digits',
+  'no_all_same_digits',
   'code_in_use',
   // The name
   'name_too_short',
   'name_too_long',
+  'name_must_be_unique',
   // The schedule
   'start_date_in_future',
   'schedule_not_supported',

@@ -1,6 +1,20 @@
 import type { AccessCode, CodeRules, Lock, Schedule } from '../core/model';
-import { hasConstraint, isKnownConstraint, longestRun, MAX_CONSECUTIVE_RUN, nameBounds } from './constraints';
-import { blockingReasons, reason, type CodeReason } from './reasons';
+import {
+  FIRST_DIGITS,
+  FORBIDDEN_DIGITS,
+  MIN_UNIQUE_DIGITS,
+  firstDigits,
+  hasConstraint,
+  isAllSameDigit,
+  isKnownConstraint,
+  isWholeSequence,
+  type KnownConstraint,
+  longestRun,
+  MAX_CONSECUTIVE_RUN,
+  nameBounds,
+  uniqueDigitCount,
+} from './constraints';
+import { blockingReasons, reason, type CodeReason, type ReasonCode } from './reasons';
 import { validateSchedule } from './schedules';
 
 /** What validation needs to know besides the lock's rules. */
@@ -57,6 +71,48 @@ export function codeReasons(code: string, rules: CodeRules, ctx: ValidationConte
         'no_triple_consecutive_ints',
         `No more than ${MAX_CONSECUTIVE_RUN} digits in a row can be consecutive or the same`,
         { maxRun: MAX_CONSECUTIVE_RUN },
+      ),
+    );
+  if (hasConstraint(constraints, 'no_ascending_or_descending_sequence') && isWholeSequence(code))
+    out.push(
+      reason(
+        'no_ascending_or_descending_sequence',
+        'The code cannot be a run of consecutive digits (like 1234 or 9876)',
+      ),
+    );
+  if (
+    hasConstraint(constraints, 'at_least_three_unique_digits') &&
+    uniqueDigitCount(code) < MIN_UNIQUE_DIGITS
+  )
+    out.push(
+      reason(
+        'at_least_three_unique_digits',
+        `The code needs at least ${MIN_UNIQUE_DIGITS} different digits`,
+        {
+          min: MIN_UNIQUE_DIGITS,
+        },
+      ),
+    );
+  for (const [type, digits] of Object.entries(FORBIDDEN_DIGITS))
+    if (hasConstraint(constraints, type as KnownConstraint) && [...digits].some((d) => code.includes(d)))
+      out.push(
+        reason(type as ReasonCode, `The code cannot contain the digits ${[...digits].join(', ')}`, {
+          digits: [...digits],
+        }),
+      );
+  if (hasConstraint(constraints, 'no_all_same_digits') && isAllSameDigit(code))
+    out.push(reason('no_all_same_digits', 'The code cannot be one digit repeated'));
+  if (
+    hasConstraint(constraints, 'unique_first_four_digits') &&
+    activeCodes(ctx.existing ?? [], ctx.replacingId).some(
+      (c) => c.code !== undefined && firstDigits(c.code) === firstDigits(code),
+    )
+  )
+    out.push(
+      reason(
+        'unique_first_four_digits',
+        `Another code on this lock starts with the same ${FIRST_DIGITS} digits`,
+        { digits: FIRST_DIGITS },
       ),
     );
   if (hasConstraint(constraints, 'pin_code_matches_existing_set')) {
@@ -131,6 +187,15 @@ export function validate(
         reason('name_too_long', `The name can have at most ${max} characters`, { max, length: name.length }),
       );
   }
+
+  if (
+    name !== undefined &&
+    name !== '' &&
+    hasConstraint(rules.constraints, 'name_must_be_unique') &&
+    activeCodes(ctx.existing ?? [], ctx.replacingId).some((c) => c.name === name)
+  )
+    // "Name of the code must be unique within the device" (Seam docs).
+    out.push(reason('name_must_be_unique', 'Another code on this lock has this name'));
 
   if (schedule !== undefined) out.push(...validateSchedule(schedule, rules, now));
 

@@ -2,6 +2,7 @@
  * The Node-RED Flow Library scorecard (node-red-dev validate) checks that can be decided offline,
  * run against package.json and examples/: P01-P07, N01-N02, D01.
  */
+import { installedNodeRedDirs } from '../support/runtime-line';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,9 +28,9 @@ interface Pkg {
 }
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Pkg;
-const redLines = ['node-red', 'node-red5'].map(
-  (name) =>
-    JSON.parse(readFileSync(load.resolve(`${name}/package.json`), 'utf8')) as {
+const redLines = installedNodeRedDirs().map(
+  (dir) =>
+    JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
       version: string;
       engines: { node: string };
     },

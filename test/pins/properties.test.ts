@@ -5,7 +5,18 @@ import { validate } from '../../src/pins/validate';
 import { generateCode, generateCommonCode } from '../../src/pins/generate';
 import { referenceBlocking, referenceReasons } from './reference';
 
-const CODE_CONSTRAINTS = ['no_zeros', 'cannot_start_with_12', 'no_triple_consecutive_ints'] as const;
+const CODE_CONSTRAINTS = [
+  'no_zeros',
+  'cannot_start_with_12',
+  'no_triple_consecutive_ints',
+  'no_ascending_or_descending_sequence',
+  'at_least_three_unique_digits',
+  'cannot_contain_089',
+  'cannot_contain_0789',
+  'unique_first_four_digits',
+  'no_all_same_digits',
+  'name_must_be_unique',
+] as const;
 const STATUSES: CodeStatus[] = ['requested', 'pending', 'set', 'removing', 'removed', 'failed', 'unknown'];
 
 const constraintArb: fc.Arbitrary<CodeConstraint[]> = fc
@@ -18,12 +29,7 @@ const constraintArb: fc.Arbitrary<CodeConstraint[]> = fc
       }),
       { nil: undefined },
     ),
-    unknown: fc.option(
-      fc.constantFrom('at_least_three_unique_digits', 'cannot_contain_089', 'name_must_be_unique'),
-      {
-        nil: undefined,
-      },
-    ),
+    unknown: fc.option(fc.constantFrom('future_rule_x', 'no_vowels'), { nil: undefined }),
     specify: fc.boolean(),
     matchSet: fc.boolean(),
   })
@@ -96,7 +102,9 @@ describe('pins/properties', () => {
       fc.property(
         rulesArb,
         codeArb,
-        fc.option(fc.string({ maxLength: 16 }), { nil: undefined }),
+        fc.option(fc.oneof(fc.string({ maxLength: 16 }), fc.constantFrom('n0', 'n1', '')), {
+          nil: undefined,
+        }),
         existingArb,
         fc.option(fc.constantFrom('u1', 'u4'), { nil: undefined }),
         fc.option(fc.array(digitString(1, 6), { maxLength: 5 }), { nil: undefined }),

@@ -12,6 +12,13 @@ const KNOWN = new Set([
   'pin_code_matches_existing_set',
   'start_date_in_future',
   'name_length',
+  'no_ascending_or_descending_sequence',
+  'at_least_three_unique_digits',
+  'cannot_contain_089',
+  'cannot_contain_0789',
+  'unique_first_four_digits',
+  'no_all_same_digits',
+  'name_must_be_unique',
 ]);
 
 export interface ReferenceContext {
@@ -35,6 +42,25 @@ export function referenceHasLongRun(code: string): boolean {
       if (d[1] - d[0] === step && d[2] - d[1] === step && d[3] - d[2] === step) return true;
     }
   }
+  return false;
+}
+
+/** The whole code counts up by one, or down by one, digit after digit (two digits at least). */
+export function referenceIsSequence(code: string): boolean {
+  if (code.length < 2) return false;
+  for (const ch of code) if (ch < '0' || ch > '9') return false;
+  let up = true;
+  let down = true;
+  for (let i = 1; i < code.length; i++) {
+    const step = Number(code[i]) - Number(code[i - 1]);
+    if (step !== 1) up = false;
+    if (step !== -1) down = false;
+  }
+  return up || down;
+}
+
+function containsAny(code: string, digits: string): boolean {
+  for (const d of digits) if (code.indexOf(d) !== -1) return true;
   return false;
 }
 
@@ -69,6 +95,22 @@ export function referenceReasons(
       if (ctx.knownCodeSet === undefined) out.add('existing_set_unknown');
       else if (ctx.knownCodeSet.indexOf(code) === -1) out.add('pin_code_matches_existing_set');
     }
+    if (has(rules, 'no_ascending_or_descending_sequence') && referenceIsSequence(code))
+      out.add('no_ascending_or_descending_sequence');
+    if (has(rules, 'at_least_three_unique_digits')) {
+      const seen: string[] = [];
+      for (const ch of code) if (ch >= '0' && ch <= '9' && seen.indexOf(ch) === -1) seen.push(ch);
+      if (seen.length < 3) out.add('at_least_three_unique_digits');
+    }
+    if (has(rules, 'cannot_contain_089') && containsAny(code, '089')) out.add('cannot_contain_089');
+    if (has(rules, 'cannot_contain_0789') && containsAny(code, '0789')) out.add('cannot_contain_0789');
+    if (has(rules, 'no_all_same_digits') && code.length > 0 && code.split('').every((ch) => ch === code[0]))
+      if (code[0] >= '0' && code[0] <= '9') out.add('no_all_same_digits');
+    if (
+      has(rules, 'unique_first_four_digits') &&
+      active.some((c) => c.code !== undefined && c.code.substring(0, 4) === code.substring(0, 4))
+    )
+      out.add('unique_first_four_digits');
     if (active.some((c) => c.code === code)) out.add('code_in_use');
   }
   if (name !== undefined) {
@@ -77,6 +119,8 @@ export function referenceReasons(
       if (typeof c.min_length === 'number' && name.length < c.min_length) out.add('name_too_short');
       if (typeof c.max_length === 'number' && name.length > c.max_length) out.add('name_too_long');
     }
+    if (has(rules, 'name_must_be_unique') && name !== '' && active.some((c) => c.name === name))
+      out.add('name_must_be_unique');
   }
   if (rules.maxActive !== null && active.length >= rules.maxActive) out.add('max_active_reached');
   if (rules.onePerUser && ctx.userId !== undefined && active.some((c) => c.userId === ctx.userId))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AccessCode, CodeConstraint, CodeRules } from '../../src/core/model';
-import { validate } from '../../src/pins/validate';
+import { validate, type ValidationContext } from '../../src/pins/validate';
 import { longestRun } from '../../src/pins/constraints';
 import { isBlocking } from '../../src/pins/reasons';
 
@@ -25,8 +25,9 @@ function codesOf(
   code: string | undefined,
   name: string | undefined,
   lock: { codeRules?: CodeRules },
+  ctx: Omit<ValidationContext, 'now'> = {},
 ): string[] {
-  return validate(code, name, undefined, lock, { now: NOW }).reasons.map((r) => r.code);
+  return validate(code, name, undefined, lock, { ...ctx, now: NOW }).reasons.map((r) => r.code);
 }
 
 function existing(code: string, extra: Partial<AccessCode> = {}): AccessCode {
@@ -201,9 +202,49 @@ describe('pins/validate', () => {
     ]);
   });
 
+  it("Seam's newer code constraints: each refuses what its documented meaning refuses, with its own reason", () => {
+    const cases: Array<[string, string[], string[]]> = [
+      // type, codes refused, codes accepted
+      ['no_ascending_or_descending_sequence', ['1234', '98765', '0123'], ['1243', '23457', '9012']],
+      ['at_least_three_unique_digits', ['1212', '7777', '1122'], ['1213', '4831']],
+      ['cannot_contain_089', ['4518', '4019', '9123'], ['4517', '1234']],
+      ['cannot_contain_0789', ['4517', '4518', '0123'], ['4516', '1236']],
+      ['no_all_same_digits', ['5555', '000000'], ['5556', '4831']],
+    ];
+    for (const [type, refused, accepted] of cases) {
+      const lock = withConstraints({ constraint_type: type });
+      for (const code of refused) assert.deepEqual(codesOf(code, undefined, lock), [type], `${type} ${code}`);
+      for (const code of accepted) assert.deepEqual(codesOf(code, undefined, lock), [], `${type} ${code}`);
+    }
+  });
+
+  it('unique_first_four_digits compares with the other active codes of the lock, not with itself', () => {
+    const lock = withConstraints({ constraint_type: 'unique_first_four_digits' });
+    const on = [existing('483100'), existing('555500', { status: 'removed' })];
+    const v = validate('483199', undefined, undefined, lock, { now: NOW, existing: on });
+    assert.deepEqual(
+      v.reasons.map((r) => r.code),
+      ['unique_first_four_digits'],
+    );
+    assert.equal(v.ok, false);
+    assert.ok(!JSON.stringify(v.reasons).includes('4831'), 'a reason never quotes a code');
+    assert.deepEqual(codesOf('555599', undefined, lock, { existing: on }), []);
+    assert.deepEqual(codesOf('483199', undefined, lock, { existing: on, replacingId: 'c-483100' }), []);
+  });
+
+  it('name_must_be_unique refuses a name another active code of the lock has', () => {
+    const lock = withConstraints({ constraint_type: 'name_must_be_unique' });
+    const on = [existing('4831', { name: 'Cleaner' }), existing('5831', { name: 'Old', status: 'removed' })];
+    assert.deepEqual(codesOf('6831', 'Cleaner', lock, { existing: on }), ['name_must_be_unique']);
+    assert.deepEqual(codesOf('6831', 'Old', lock, { existing: on }), []);
+    assert.deepEqual(codesOf('6831', 'Cleaner', lock, { existing: on, replacingId: 'c-4831' }), []);
+    // An update that leaves the name alone is not checked.
+    assert.deepEqual(codesOf('6831', undefined, lock, { existing: on }), []);
+  });
+
   it('keeps and reports unknown constraints as warnings that do not block', () => {
     const lock = withConstraints(
-      { constraint_type: 'at_least_three_unique_digits' },
+      { constraint_type: 'no_vowels_on_tuesdays' },
       { constraint_type: 'no_zeros' },
     );
     const v = validate('4831', 'Ann', undefined, lock, { now: NOW });
@@ -211,7 +252,7 @@ describe('pins/validate', () => {
     assert.equal(v.reasons.length, 1);
     assert.equal(v.reasons[0].code, 'unknown_constraint');
     assert.equal(isBlocking(v.reasons[0]), false);
-    assert.deepEqual(v.reasons[0].detail?.constraint, { constraint_type: 'at_least_three_unique_digits' });
+    assert.deepEqual(v.reasons[0].detail?.constraint, { constraint_type: 'no_vowels_on_tuesdays' });
     // A known broken rule still blocks next to the warning.
     const bad = validate('4801', 'Ann', undefined, lock, { now: NOW });
     assert.equal(bad.ok, false);

@@ -112,10 +112,10 @@ describe('pins/vendor rules', () => {
       const r = seamCodeRules({
         supported_code_lengths: [4, 5, 6, 7, 8],
         max_active_codes_supported: 250,
-        code_constraints: [{ constraint_type: 'no_ascending_or_descending_sequence' }],
+        code_constraints: [{ constraint_type: 'future_rule_x' }],
       });
       assert.equal(r.maxActive, 250);
-      assert.deepEqual(r.constraints, [{ constraint_type: 'no_ascending_or_descending_sequence' }]);
+      assert.deepEqual(r.constraints, [{ constraint_type: 'future_rule_x' }]);
       assert.deepEqual(reasonCodes('4831', 'Ann', undefined, { codeRules: r }, { now: NOW }), [
         'unknown_constraint',
       ]);

@@ -1,4 +1,5 @@
-import { invalidInput } from './errors';
+import { createHash } from 'node:crypto';
+import { invalidInput, seamError } from './errors';
 
 /** A request's parameters: the JSON body for POST/PUT/PATCH/DELETE, the query string for GET. */
 export type Params = Record<string, unknown>;
@@ -66,7 +67,11 @@ export function optDate(p: Params, key: string): string | undefined {
   return new Date(ms).toISOString();
 }
 
-/** limit + page_cursor over a list (cursor = base64url of the next offset). */
+/**
+ * limit (default 500) + page_cursor over a list. The cursor carries the next offset and a hash of the other
+ * parameters: like Seam (fake-seam-connect's pagination: "mismatched_page_parameters"), a cursor only
+ * continues the request it came from.
+ */
 export function paginate<T>(
   items: T[],
   p: Params,
@@ -78,15 +83,25 @@ export function paginate<T>(
   const limit = optNumber(p, 'limit') ?? 500;
   if (limit < 1) throw invalidInput('limit must be at least 1', 'limit');
   const cursor = optString(p, 'page_cursor');
+  const { page_cursor: _ignored, ...rest } = p;
+  const queryHash = createHash('sha256').update(canonical(rest)).digest('base64url').slice(0, 16);
   let offset = 0;
   if (cursor) {
-    const decoded = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Number.isInteger(decoded) || decoded < 0) throw invalidInput('Invalid page_cursor', 'page_cursor');
-    offset = decoded;
+    const decoded = decodeCursor(cursor);
+    if (!decoded) throw invalidInput('Invalid page_cursor', 'page_cursor');
+    if (decoded.hash !== queryHash)
+      throw seamError(
+        400,
+        'mismatched_page_parameters',
+        'When using next_page_cursor, the request must send parameters identical to the initial request.',
+      );
+    offset = decoded.offset;
   }
   const page = items.slice(offset, offset + limit);
   const hasNext = offset + limit < items.length;
-  const next = hasNext ? Buffer.from(String(offset + limit), 'utf8').toString('base64url') : null;
+  const next = hasNext
+    ? Buffer.from(JSON.stringify([queryHash, offset + limit]), 'utf8').toString('base64url')
+    : null;
   return {
     page,
     pagination: {
@@ -95,4 +110,26 @@ export function paginate<T>(
       next_page_url: next ? nextUrl(next) : null,
     },
   };
+}
+
+function decodeCursor(cursor: string): { hash: string; offset: number } | undefined {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]) && (v[1] as number) >= 0)
+      return { hash: v[0], offset: v[1] as number };
+  } catch {
+    // not JSON: an invalid cursor
+  }
+  return undefined;
+}
+
+/** JSON with sorted keys, so the same parameters in another order hash the same. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
 }

@@ -54,10 +54,16 @@ export function registerDeviceRoutes(r: Registrar, state: SeamState): void {
     return { devices: page, pagination };
   });
   r.add('/devices/get', (p) => ({ device: findDevice(state, p, false) }));
-  // locks/list answers both keys, like Seam (no pagination in its schema).
-  r.add('/locks/list', (p) => {
-    const locks = filterDevices(state, p, true);
-    return { locks, devices: locks };
+  // locks/list takes limit (default 500) and page_cursor (@seamapi/types openapi, /locks/list body) and
+  // answers both keys (its 200 schema: devices, locks). The pagination object is the one Seam's paged lists
+  // carry (components.schemas.pagination) and @seamapi/http's SeamPaginator reads from any list.
+  r.add('/locks/list', (p, ctx) => {
+    const { page, pagination } = paginate(
+      filterDevices(state, p, true),
+      p,
+      (c) => `${ctx.baseUrl}/locks/list?page_cursor=${c}`,
+    );
+    return { locks: page, devices: page, pagination };
   });
   r.add('/locks/get', (p) => {
     const lock = findDevice(state, p, true);

@@ -1,5 +1,6 @@
 import { HttpClient, type HttpClientOptions } from '../../http/client';
 import { LockbridgeError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
 import { mapSeamError } from './errors';
 import { SEAM_PATHS } from './paths';
 import type {
@@ -15,6 +16,11 @@ import type {
   SeamUserIdentity,
   SeamWebhook,
 } from './types';
+
+/** Seam's documented default page size for locks/list (ST: `limit` default 500). */
+export const LOCK_PAGE_SIZE = 500;
+/** 1,000 pages of 500: far above any workspace; a cursor that never ends is a vendor fault. */
+const LOCK_PAGES_MAX = 1000;
 
 export interface SeamClientOptions extends Omit<HttpClientOptions, 'vendor' | 'mapError' | 'headers'> {
   apiKey: string;
@@ -52,9 +58,11 @@ export interface EventsListBody {
 /** The Seam Connect API, 1:1: every method is one POST with Seam's own body and answer. */
 export class SeamClient {
   readonly http: HttpClient;
+  private readonly logger?: Logger;
 
   constructor(options: SeamClientOptions) {
     const { apiKey, ...rest } = options;
+    this.logger = options.logger;
     this.http = new HttpClient({
       ...rest,
       vendor: 'seam',
@@ -100,10 +108,41 @@ export class SeamClient {
     return (await this.read<{ device: SeamDevice }>(SEAM_PATHS.devicesGet, { device_id: deviceId })).device;
   }
 
-  /** locks/list answers every lock of the workspace at once (no pagination in the schema). */
+  /**
+   * Every lock of the workspace. locks/list takes `limit` (default 500) and `page_cursor` (ST: @seamapi/types
+   * openapi /locks/list body); a page's `pagination` (components.schemas.pagination: has_next_page,
+   * next_page_cursor) says whether more follow. The next page repeats the same body plus page_cursor, as
+   * @seamapi/http's SeamPaginator does (Seam refuses a cursor with different parameters).
+   */
   async listLocks(): Promise<SeamDevice[]> {
-    const res = await this.read<{ locks?: SeamDevice[]; devices?: SeamDevice[] }>(SEAM_PATHS.locksList);
-    return res.locks ?? res.devices ?? [];
+    const out: SeamDevice[] = [];
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    for (let page = 0; page < LOCK_PAGES_MAX; page++) {
+      const body: { limit: number; page_cursor?: string } = { limit: LOCK_PAGE_SIZE };
+      if (cursor !== null) body.page_cursor = cursor;
+      const res = await this.read<{
+        locks?: SeamDevice[];
+        devices?: SeamDevice[];
+        pagination?: SeamPagination;
+      }>(SEAM_PATHS.locksList, body);
+      const locks = res.locks ?? res.devices ?? [];
+      out.push(...locks);
+      const next = res.pagination?.has_next_page ? res.pagination.next_page_cursor : null;
+      if (!next || seen.has(next)) {
+        if (!res.pagination && locks.length >= LOCK_PAGE_SIZE)
+          // A full page and no cursor: Seam may hold more locks than it told us about. Say so.
+          this.logger?.warn(
+            `Seam answered locks/list with ${locks.length} locks and no pagination; locks past that may be missing`,
+          );
+        return out;
+      }
+      seen.add(next);
+      cursor = next;
+    }
+    throw new LockbridgeError('vendor_error', `seam locks/list did not end after ${LOCK_PAGES_MAX} pages`, {
+      vendor: 'seam',
+    });
   }
 
   async getLock(deviceId: string): Promise<SeamDevice> {

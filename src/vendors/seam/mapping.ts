@@ -189,16 +189,26 @@ export function accessCodeFromSeam(code: SeamAccessCode, now: number): AccessCod
 
 // -- events ------------------------------------------------------------------------------------------
 
+/**
+ * Seam's lock.locked / lock.unlocked `method` (ST 1.977.0 enum: keycode, manual, automatic, unknown, remote,
+ * card; 1.721.0 had `seamapi` instead of remote). A remote unlock may say how it travelled: `is_via_bluetooth`
+ * (the provider's app over Bluetooth) or `is_via_nfc` (a phone or fob tapped on the lock), both in ST 1.977.0.
+ * `card` is a card or fob presented to the lock: the model's `tag`.
+ */
 const METHOD_HOW: Record<string, ActionMethod> = {
   keycode: 'keypad',
   manual: 'manual',
   automatic: 'auto',
+  remote: 'remote',
   seamapi: 'remote',
+  card: 'tag',
   unknown: 'unknown',
 };
 
-export function howFromMethod(method: string | undefined): ActionMethod {
-  return (method && METHOD_HOW[method]) || 'unknown';
+export function howFromMethod(method: string | undefined, event: Partial<SeamEvent> = {}): ActionMethod {
+  if (method === 'remote' && event.is_via_nfc === true) return 'tag';
+  if (method === 'remote' && event.is_via_bluetooth === true) return 'bluetooth';
+  return (method && Object.hasOwn(METHOD_HOW, method) && METHOD_HOW[method]) || 'unknown';
 }
 
 /** Event types after which the set of locks may have changed. */
@@ -232,7 +242,7 @@ export function pushesFromEvent(
     case 'lock.locked':
     case 'lock.unlocked': {
       const state = event.event_type === 'lock.locked' ? 'LOCKED' : 'UNLOCKED';
-      const action: LastAction = { action: state, how: howFromMethod(event.method), at };
+      const action: LastAction = { action: state, how: howFromMethod(event.method, event), at };
       const name = event.access_code_id ? who?.(event.access_code_id) : undefined;
       if (name) action.who = name;
       return [

@@ -1,5 +1,5 @@
 /**
- * Seam Connect payloads, typed after the OpenAPI document (../shared/fixtures/seam/openapi-subset.json).
+ * Seam Connect payloads, typed after Seam's OpenAPI document (npm @seamapi/types, lib/seam/connect/openapi.js).
  * Only the fields Lockbridge reads or the emulator writes are named; everything else passes through
  * the index signatures untouched.
  */
@@ -112,7 +112,11 @@ export interface SeamEvent {
   acs_system_id?: string;
   acs_user_id?: string;
   acs_credential_id?: string;
-  method?: 'keycode' | 'manual' | 'automatic' | 'unknown' | 'seamapi';
+  /** ST 1.977.0: keycode, manual, automatic, unknown, remote, card; `seamapi` in 1.721.0. */
+  method?: 'keycode' | 'manual' | 'automatic' | 'unknown' | 'remote' | 'card' | 'seamapi';
+  /** ST 1.977.0, lock.unlocked: a remote unlock over Bluetooth / by an NFC tap. */
+  is_via_bluetooth?: boolean;
+  is_via_nfc?: boolean;
   battery_level?: number;
   battery_status?: string;
   [extra: string]: unknown;

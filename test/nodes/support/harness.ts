@@ -8,14 +8,15 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { nodeRedDir } from '../../support/runtime-line';
 import type { DriverContext, DriverFactory, VendorDriver } from '../../../src/vendors/driver';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const DIST = join(ROOT, 'dist');
 const load = createRequire(__filename);
 
-/** `node-red` (4.1) on Node 20, the `node-red5` alias on Node >= 22. */
-export const NODE_RED_PACKAGE = Number(process.versions.node.split('.')[0]) >= 22 ? 'node-red5' : 'node-red';
+/** The folder of the Node-RED under test: 4.1 on Node 20, 5 on Node >= 22 (see runtime-line.ts). */
+export const NODE_RED_DIR = nodeRedDir();
 
 export function distModule<T>(rel: string): T {
   const path = join(DIST, rel);
@@ -38,9 +39,14 @@ export function lockbridgeNodes(): unknown[] {
 
 /** Core nodes (catch, complete, ...) of the Node-RED line under test. */
 export function coreNode(file: string): unknown {
-  const pkgDir = resolve(load.resolve(`${NODE_RED_PACKAGE}/package.json`), '..');
-  const nested = join(pkgDir, 'node_modules/@node-red/nodes/core', file);
-  return load(existsSync(nested) ? nested : join(ROOT, 'node_modules/@node-red/nodes/core', file));
+  // Node-RED's own @node-red/nodes: nested in its folder, or hoisted beside it (line 2's install).
+  const candidates = [
+    join(NODE_RED_DIR, 'node_modules/@node-red/nodes/core', file),
+    join(NODE_RED_DIR, '..', '@node-red/nodes/core', file),
+  ];
+  const found = candidates.find((c) => existsSync(c) || existsSync(`${c}.js`));
+  if (!found) throw new Error(`Node-RED core node ${file} not found beside ${NODE_RED_DIR}`);
+  return load(found);
 }
 
 export interface Msg {
@@ -90,7 +96,7 @@ export interface SuperRequest extends PromiseLike<{
 }
 
 export const helper = load('node-red-node-test-helper') as Helper;
-helper.init(load.resolve(NODE_RED_PACKAGE));
+helper.init(load.resolve(NODE_RED_DIR));
 
 export function startServer(): Promise<void> {
   return new Promise((res, rej) => helper.startServer((err) => (err ? rej(err) : res())));

@@ -4,11 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { NODE_RED_PACKAGE, ROOT, tempDir } from './harness';
-
-const load = createRequire(__filename);
+import { join } from 'node:path';
+import { NODE_RED_DIR, ROOT, tempDir } from './harness';
 
 export interface NodeRedProcess {
   url: string;
@@ -18,12 +15,19 @@ export interface NodeRedProcess {
   stop(): Promise<void>;
 }
 
-export async function startNodeRed(extraSettings: Record<string, unknown> = {}): Promise<NodeRedProcess> {
+/**
+ * Starts Node-RED with the Lockbridge package in its user folder. `packageDir` is the package to
+ * install there (default: this repository; the pack test passes an install of the packed tarball).
+ */
+export async function startNodeRed(
+  extraSettings: Record<string, unknown> = {},
+  packageDir: string = ROOT,
+): Promise<NodeRedProcess> {
   const tmp = tempDir('lockbridge-node-red-');
   const userDir = tmp.dir;
   const scope = join(userDir, 'node_modules', '@lockbridge');
   mkdirSync(scope, { recursive: true });
-  symlinkSync(ROOT, join(scope, 'homebridge-lockbridge'), 'dir');
+  symlinkSync(packageDir, join(scope, 'homebridge-lockbridge'), 'dir');
   writeFileSync(
     join(userDir, 'package.json'),
     JSON.stringify({
@@ -50,7 +54,7 @@ export async function startNodeRed(extraSettings: Record<string, unknown> = {}):
       ...extraSettings,
     })};\n`,
   );
-  const redJs = join(dirname(load.resolve(`${NODE_RED_PACKAGE}/package.json`)), 'red.js');
+  const redJs = join(NODE_RED_DIR, 'red.js');
   let out = '';
   const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settings], {
     cwd: userDir,

@@ -44,11 +44,12 @@ export class HomebridgeHome {
   readonly storage = join(this.root, 'storage');
   readonly plugins = join(this.root, 'plugins');
 
-  constructor() {
+  /** `packageDir`: the plugin to load (default: this repository; the pack test passes an installed tarball). */
+  constructor(packageDir: string = repoRoot) {
     mkdirSync(this.storage);
     const scope = join(this.plugins, PACKAGE_NAME.split('/')[0]);
     mkdirSync(scope, { recursive: true });
-    symlinkSync(repoRoot, join(this.plugins, PACKAGE_NAME), 'dir');
+    symlinkSync(packageDir, join(this.plugins, PACKAGE_NAME), 'dir');
   }
 
   writeConfig(identity: BridgeIdentity, platforms: unknown[]): void {

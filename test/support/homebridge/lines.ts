@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT, homebridgeDir, usesLine2 } from '../runtime-line';
 
 /** The two supported runtime lines: Node 20 + Homebridge 1.11, Node 22 + Homebridge 2.x. */
 export interface HomebridgeLine {
@@ -12,15 +13,14 @@ export interface HomebridgeLine {
   hapModule: string;
 }
 
-const root = join(__dirname, '..', '..', '..');
+const root = REPO_ROOT;
 
 export function currentLine(): HomebridgeLine {
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major >= 22) {
-    const hb = join(root, 'node_modules', 'homebridge2');
+  if (usesLine2()) {
+    const hb = homebridgeDir();
     const hap = firstExisting([
       join(hb, 'node_modules', '@homebridge', 'hap-nodejs'),
-      join(root, 'node_modules', '@homebridge', 'hap-nodejs'),
+      join(hb, '..', '@homebridge', 'hap-nodejs'),
     ]);
     return {
       name: 'homebridge 2.x on Node 22',
@@ -29,7 +29,7 @@ export function currentLine(): HomebridgeLine {
       hapModule: hap,
     };
   }
-  const hb = join(root, 'node_modules', 'homebridge');
+  const hb = homebridgeDir();
   const hap = firstExisting([
     join(hb, 'node_modules', 'hap-nodejs'),
     join(root, 'node_modules', 'hap-nodejs'),

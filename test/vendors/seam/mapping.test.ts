@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   accessCodeFromSeam,
+  howFromMethod,
   codeRulesFor,
   codeStatusFromSeam,
   deviceToDriverLock,
@@ -12,6 +11,7 @@ import {
 } from '../../../src/vendors/seam/mapping';
 import { LockbridgeError } from '../../../src/core/errors';
 import type { SeamAccessCode, SeamDevice, SeamEvent } from '../../../src/vendors/seam/types';
+import { seamOpenApi } from './openapi-schema';
 
 /** The Nuki device of seam-access-code-requirements.txt (cURL response), verbatim in substance. */
 const nuki: SeamDevice = {
@@ -115,16 +115,10 @@ describe('seam mapping', () => {
     assert.equal(codeRulesFor({ ...nuki, capabilities_supported: ['lock'] }), undefined);
   });
 
-  it('reads every constraint type the OpenAPI schema lists', function () {
-    // The schema lives in the shared fixtures next to the repo, not in it.
-    const file = join(__dirname, '../../../../shared/fixtures/seam/openapi-subset.json');
-    if (!existsSync(file)) this.skip();
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as {
-      components: {
-        schemas: {
-          device: { properties: { properties: { allOf: Array<{ properties?: Record<string, unknown> }> } } };
-        };
-      };
+  it('reads every constraint type the OpenAPI schema lists', () => {
+    // Seam's own document (@seamapi/types), not a copy of ours.
+    const schema = {
+      components: { schemas: { device: seamOpenApi().pointer('/components/schemas/device') } },
     };
     const text = JSON.stringify(schema.components.schemas.device);
     const types = [...text.matchAll(/"enum":\s*\[([^\]]*)\]/g)]
@@ -241,5 +235,41 @@ describe('seam mapping', () => {
     ]);
     assert.deepEqual(pushesFromEvent({ ...base, event_type: 'device.added' }), [{ type: 'locks_changed' }]);
     assert.deepEqual(pushesFromEvent({ ...base, event_type: 'thermostat.something' }), []);
+  });
+
+  it('says how a lock was locked or unlocked for every method Seam documents', () => {
+    // ST 1.977.0 (conformance.md 2): keycode, manual, automatic, unknown, remote, card; 1.721.0 has seamapi.
+    assert.equal(howFromMethod('keycode'), 'keypad');
+    assert.equal(howFromMethod('manual'), 'manual');
+    assert.equal(howFromMethod('automatic'), 'auto');
+    assert.equal(howFromMethod('remote'), 'remote');
+    assert.equal(howFromMethod('seamapi'), 'remote');
+    assert.equal(howFromMethod('card'), 'tag');
+    assert.equal(howFromMethod('remote', { is_via_bluetooth: true }), 'bluetooth');
+    assert.equal(howFromMethod('remote', { is_via_nfc: true }), 'tag');
+    assert.equal(howFromMethod('unknown'), 'unknown');
+    assert.equal(howFromMethod('toString'), 'unknown');
+    assert.equal(howFromMethod(undefined), 'unknown');
+    // Every value the pinned document lists is understood (only `unknown` may map to unknown).
+    for (const type of ['lock.locked', 'lock.unlocked']) {
+      const methods = seamOpenApi().eventEnum(type, 'method');
+      assert.ok(methods.length >= 5, `${type}: ${methods.join(',')}`);
+      for (const m of methods.filter((x) => x !== 'unknown'))
+        assert.notEqual(howFromMethod(m), 'unknown', `${type} method ${m}`);
+    }
+    const unlocked = pushesFromEvent({
+      event_id: 'e',
+      event_type: 'lock.unlocked',
+      workspace_id: 'w',
+      created_at: 'c',
+      occurred_at: '2030-01-01T00:00:00Z',
+      device_id: 'd1',
+      method: 'card',
+    });
+    assert.deepEqual(unlocked[1], {
+      type: 'activity',
+      vendorLockId: 'd1',
+      action: { action: 'UNLOCKED', how: 'tag', at: '2030-01-01T00:00:00Z' },
+    });
   });
 });

@@ -46,6 +46,16 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   body: unknown;
   at: number;
+  /** The status it was answered with, or 'dropped' (unset while the request is still being handled). */
+  status?: number | 'dropped';
+}
+
+/** What GET /_emulator/requests shows of a recorded request: no headers or bodies (they hold secrets). */
+export interface RecordedArrival {
+  method: string;
+  path: string;
+  at: number;
+  status?: number | 'dropped';
 }
 
 interface Route {
@@ -70,13 +80,17 @@ export interface EmulatorServerOptions {
 export class EmulatorServer {
   readonly faults = new FaultInjector();
   readonly requests: RecordedRequest[] = [];
+  /** How many requests the log keeps (the oldest go first); a chaos run raises it. */
+  recordLimit: number;
   private readonly routes: Route[] = [];
   private readonly streams = new Map<string, EmuStreamHandler>();
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private baseUrl?: string;
 
-  constructor(private readonly options: EmulatorServerOptions) {}
+  constructor(private readonly options: EmulatorServerOptions) {
+    this.recordLimit = options.recordLimit ?? 1000;
+  }
 
   get name(): string {
     return this.options.name;
@@ -154,15 +168,18 @@ export class EmulatorServer {
         return this.send(res, this.errorResponse(new EmulatorHttpError(400, 'Malformed JSON body')));
       }
       if (url.pathname.startsWith('/_emulator/'))
-        return this.send(res, this.control(method, url.pathname, body));
+        return this.send(res, this.control(method, url.pathname, body, url.searchParams));
 
-      this.requests.push({ method, path: url.pathname, headers, body, at: Date.now() });
-      const limit = this.options.recordLimit ?? 1000;
-      if (this.requests.length > limit) this.requests.splice(0, this.requests.length - limit);
+      const recorded: RecordedRequest = { method, path: url.pathname, headers, body, at: Date.now() };
+      this.requests.push(recorded);
+      if (this.requests.length > this.recordLimit)
+        this.requests.splice(0, this.requests.length - this.recordLimit);
+      res.once('finish', () => (recorded.status = res.statusCode));
 
       const fault = this.faults.take(method, url.pathname);
       if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault?.drop) {
+        recorded.status = 'dropped';
         req.socket.destroy();
         return;
       }
@@ -233,8 +250,21 @@ export class EmulatorServer {
     return undefined;
   }
 
-  /** HTTP control of the fault injector, for the sandbox: POST /_emulator/faults {status, count, ...}. */
-  private control(method: string, path: string, body: unknown): EmuResponse {
+  /**
+   * HTTP control, for the sandbox and for tests in another process: POST /_emulator/faults {status,
+   * count, ...}, DELETE /_emulator/faults, and GET /_emulator/requests?since=<epoch ms>: the recorded
+   * arrivals (method, path, time, answer status) at or after `since`, oldest first.
+   */
+  private control(method: string, path: string, body: unknown, query: URLSearchParams): EmuResponse {
+    if (path === '/_emulator/requests' && method === 'GET') {
+      const since = Number(query.get('since') ?? 0);
+      if (!Number.isFinite(since))
+        return { status: 400, body: { error: 'since must be epoch milliseconds' } };
+      const requests: RecordedArrival[] = this.requests
+        .filter((r) => r.at >= since)
+        .map(({ method: m, path: p, at, status }) => ({ method: m, path: p, at, status }));
+      return { status: 200, body: { requests } };
+    }
     if (path === '/_emulator/faults' && method === 'POST') {
       const b = (body ?? {}) as Record<string, unknown>;
       this.faults.add({

@@ -44,6 +44,8 @@ export const accountSchemas = {
       apiKey: { type: 'string', minLength: 1 },
       installId: { type: 'string', minLength: 1 },
       liveUpdates: { type: 'boolean' },
+      liveUpdatesUrl: { type: 'string', pattern: '^(https?|wss?)://' },
+      resyncMinutes: { type: 'number', minimum: 1 },
     },
   },
   seam: {

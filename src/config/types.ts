@@ -28,8 +28,18 @@ export interface AugustAccountConfig extends AccountBase {
   apiKey?: string;
   /** Stable install id; generated and stored when absent. */
   installId?: string;
-  /** Use the websocket subscriber for live updates (falls back to polling). */
+  /**
+   * Live updates (default on): PubNub for August and Yale Access, Socket.IO for Yale Home and Yale
+   * Global. While they are up the locks are not polled; while down, polling takes over.
+   */
   liveUpdates?: boolean;
+  /**
+   * Where live updates come from, when not the brand's own service: a PubNub origin or a Socket.IO
+   * URL (http://127.0.0.1:port for the emulator). Default: the baseUrl host when baseUrl is set.
+   */
+  liveUpdatesUrl?: string;
+  /** While live updates are up, the locks are re-read from the API this often (default 30). */
+  resyncMinutes?: number;
 }
 
 export interface SeamAccountConfig extends AccountBase {

@@ -58,7 +58,7 @@ export function registerUserRoutes(emu: EmuContext): void {
     return ok();
   });
 
-  // Live-update subscribers: the socket is opened with ?subscriberID=<id> (see websocket.ts).
+  // Live-update subscribers: the socket is opened with ?subscriberID=<id> (see socketio.ts).
   emu.route('POST', ROUTES.subscribers, (req, ctx) => {
     const scopes = bodyObject(req.body).scopes;
     if (

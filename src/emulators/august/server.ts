@@ -3,7 +3,7 @@ import type { FaultInjector } from '../kit/faults';
 import type { Family } from './api';
 import { EmulatorAuth } from './auth';
 import type { AugustEmulatorTiming, EmuContext } from './context';
-import { LiveHub } from './websocket';
+import { LiveHub } from './live-hub';
 import { AugustState, type EmuLock, type EmuUser, type LockSeed, type UserSeed } from './state';
 import { registerSessionRoutes } from './routes-session';
 import { registerLockRoutes } from './routes-locks';
@@ -20,6 +20,8 @@ export interface AugustEmulatorOptions extends Partial<AugustEmulatorTiming> {
   tokenTtlMs?: number;
   /** A token older than this is replaced by a fresh one in the answer's token header. */
   tokenRefreshAfterMs?: number;
+  /** How long a PubNub subscribe with no news is held (default 280 s, as PubNub). */
+  pubnubHoldMs?: number;
 }
 
 export const EMULATOR_API_KEY = 'emulator-api-key';
@@ -64,7 +66,16 @@ export class AugustEmulator {
       },
       () => this.now(),
     );
-    this.live = new LiveHub(this.state, this.auth);
+    this.live = new LiveHub(
+      this.server,
+      this.state,
+      this.auth,
+      {
+        transport: this.family === 'aaecosystem' ? 'socketio' : 'pubnub',
+        pubnubHoldMs: options.pubnubHoldMs,
+      },
+      () => this.now(),
+    );
     const ctx = this.context();
     registerSessionRoutes(ctx);
     registerLockRoutes(ctx);
@@ -88,7 +99,7 @@ export class AugustEmulator {
 
   async start(): Promise<string> {
     const url = await this.server.listen();
-    this.server.httpServer!.on('upgrade', this.live.onUpgrade);
+    await this.live.attach(this.server.httpServer!);
     return url;
   }
 

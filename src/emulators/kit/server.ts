@@ -12,6 +12,8 @@ export interface EmuRequest {
   /** Parsed JSON body (or undefined when empty); form bodies are parsed into an object too. */
   body: unknown;
   rawBody: string;
+  /** Aborted when the client goes away before the answer (long-polls stop waiting). */
+  signal?: AbortSignal;
 }
 
 export interface EmuResponse {
@@ -206,7 +208,12 @@ export class EmulatorServer {
           res,
           this.errorResponse(new EmulatorHttpError(404, `No route for ${method} ${url.pathname}`)),
         );
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableEnded) gone.abort();
+      });
       const response = await match.route.handler({
+        signal: gone.signal,
         method,
         path: url.pathname,
         params: match.params,

@@ -12,11 +12,12 @@ import type {
   DriverPush,
   VendorDriver,
 } from '../driver';
-import { BRANDS, websocketUrlFor, type BrandConfig } from './brands';
+import { BRANDS, type BrandConfig } from './brands';
 import { AugustActivityFeed } from './activity-feed';
 import { AugustClient } from './client';
 import { AugustCodes } from './codes';
-import { AugustLive } from './live';
+import { describeError, liveEndpointFor, type AugustLiveChannel, type LiveCallbacks } from './live';
+import { PushResyncSchedule } from './push-manager';
 import { mapLockDetail, mapPushMessage, mapRemoteOperateResult } from './mapping';
 import type { RemoteCommand } from './paths';
 import { AugustSession } from './session';
@@ -36,8 +37,8 @@ export interface AugustTuning {
   maxReconnectDelayMs: number;
   pinPollMs: number;
   pinWaitMs: number;
-  /** While live updates are connected, a lock's detail is re-read at most this often. */
-  detailMaxAgeMs: number;
+  /** While live updates are up, the locks are re-read from the API this often (config resyncMinutes). */
+  resyncMs: number;
   refreshMarginMs: number;
   listConcurrency: number;
   /** After a push, the activity feed is read this much later (yalexs UPDATE_SOON) ... */
@@ -55,7 +56,7 @@ export const DEFAULT_TUNING: AugustTuning = {
   maxReconnectDelayMs: 60_000,
   pinPollMs: 2_000,
   pinWaitMs: 60_000,
-  detailMaxAgeMs: 10 * 60_000,
+  resyncMs: 30 * 60_000,
   refreshMarginMs: 7 * 24 * 3600_000,
   listConcurrency: 4,
   activityDelayMs: 3_000,
@@ -94,7 +95,10 @@ export class AugustDriver implements VendorDriver {
   /** House of each listed lock (GET /users/locks/mine), for the activity feed. */
   private readonly houses = new Map<string, string>();
   readonly activity: AugustActivityFeed;
-  private live?: AugustLive;
+  private live?: AugustLiveChannel;
+  private readonly resync: PushResyncSchedule;
+  /** Vendor ids in the order of the last full listing (the cache answers in the same order). */
+  private listedIds: string[] = [];
   private stopped = false;
 
   constructor(
@@ -104,6 +108,8 @@ export class AugustDriver implements VendorDriver {
   ) {
     this.account = config.id;
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    if (config.resyncMinutes !== undefined) this.tuning.resyncMs = config.resyncMinutes * 60_000;
+    this.resync = new PushResyncSchedule(this.tuning.resyncMs);
     this.brand = BRANDS[config.brand];
     if (!this.brand)
       throw new LockbridgeError('invalid_config', `Unknown August brand "${String(config.brand)}"`);
@@ -194,31 +200,72 @@ export class AugustDriver implements VendorDriver {
     return this.live?.connected ?? false;
   }
 
+  /** Live updates are on unless the account turns them off. */
+  private get liveEnabled(): boolean {
+    return this.config.liveUpdates !== false;
+  }
+
   private async openLive(): Promise<void> {
-    if (!this.config.liveUpdates || this.live || this.stopped) return;
-    const url = websocketUrlFor(this.brand, this.client.http.baseURL);
-    if (!url) {
-      this.context.logger.warn(`${this.brand.displayName} has no websocket live updates; polling only`);
+    if (!this.liveEnabled || this.live || this.stopped) return;
+    const endpoint = liveEndpointFor(this.brand, this.client.http.baseURL, this.config.liveUpdatesUrl);
+    if (!endpoint) {
+      this.context.logger.warn(`${this.brand.displayName} has no live updates; polling only`);
       return;
     }
-    this.live = new AugustLive({
-      client: this.client,
-      url,
-      logger: this.context.logger,
-      refreshAuth: () => this.authed(() => this.session.refresh()),
-      authed: (fn) => this.authed(fn),
+    const callbacks: LiveCallbacks = {
       onMessage: (message) => this.onLiveMessage(message),
-      onConnected: (connected) => {
-        // After a gap the cache may have missed pushes: re-read everything on the next list.
-        if (connected) {
-          for (const entry of this.cache.values()) entry.fetchedAt = 0;
+      onConnected: (connected, resumed) => {
+        // Back after a drop: pushes may have been missed, so the next listing asks the API.
+        if (connected && resumed) {
+          this.resync.requestResync();
           this.pushes.emit({ type: 'locks_changed' });
         }
       },
+    };
+    const backoff = {
       reconnectDelayMs: this.tuning.reconnectDelayMs,
       maxReconnectDelayMs: this.tuning.maxReconnectDelayMs,
-    });
-    await this.live.start();
+    };
+    let live: AugustLiveChannel;
+    try {
+      // pubnub and socket.io-client are optional dependencies: without them, polling only.
+      live =
+        endpoint.kind === 'pubnub'
+          ? new (await import('./pubnub')).AugustPubNub({
+              ...callbacks,
+              ...backoff,
+              subscribeKey: endpoint.subscribeKey,
+              origin: endpoint.origin,
+              ssl: endpoint.ssl,
+              userId: () => this.session.userId,
+              logger: this.context.logger,
+            })
+          : new (await import('./socketio')).AugustSocketIo({
+              ...callbacks,
+              ...backoff,
+              client: this.client,
+              url: endpoint.url,
+              logger: this.context.logger,
+              refreshAuth: () => this.authed(() => this.session.refresh()),
+              authed: (fn) => this.authed(fn),
+            });
+    } catch (err) {
+      this.context.logger.warn(
+        `${this.brand.displayName} live updates need the ${endpoint.kind === 'pubnub' ? 'pubnub' : 'socket.io-client'} package, which is not installed (${describeError(err)}); polling only`,
+      );
+      return;
+    }
+    if (this.live || this.stopped) return;
+    this.live = live;
+    live.setLocks(this.lockChannels());
+    await live.start();
+  }
+
+  private lockChannels(): Array<{ lockId: string; pubsubChannel?: string }> {
+    return this.listedIds.map((id) => ({
+      lockId: id,
+      pubsubChannel: this.cache.get(id)?.detail.pubsubChannel,
+    }));
   }
 
   /**
@@ -275,10 +322,19 @@ export class AugustDriver implements VendorDriver {
 
   /**
    * One GET /users/locks/mine, then GET /locks/{id} per lock: the API has no bulk detail call. While
-   * live updates are connected, details younger than detailMaxAgeMs come from the cache (kept current
-   * by pushes), so a cycle costs one call.
+   * live updates are up, the cache (kept current by pushes) answers with no call at all, except for a
+   * slow resync and a resync right after push comes back (see push-manager.ts).
    */
   async listLocks(): Promise<DriverLock[]> {
+    const now = this.context.clock.now();
+    const pushUp = this.live?.connected ?? false;
+    const cached = this.listedIds.map((id) => this.cache.get(id)?.lock);
+    if (
+      !this.resync.needsFullListing(now, pushUp, this.listedIds.length > 0) &&
+      cached.every((l): l is DriverLock => l !== undefined)
+    )
+      return cached;
+    const generation = this.resync.beginFull();
     const mine = await this.authed(() => this.client.getMyLocks());
     const ids = Object.keys(mine ?? {});
     this.houses.clear();
@@ -286,21 +342,13 @@ export class AugustDriver implements VendorDriver {
       if (entry.HouseID) this.houses.set(id, entry.HouseID);
     // At start, the newest activity of each lock becomes its last action (who, how, when).
     if (!this.activity.isPrimed) await this.activity.prime(this.houses.values());
-    const maxAge = this.live?.connected ? this.tuning.detailMaxAgeMs : 0;
-    const now = this.context.clock.now();
     const out: Array<DriverLock | undefined> = new Array(ids.length);
     let next = 0;
     const worker = async () => {
       while (next < ids.length) {
         const i = next++;
-        const id = ids[i];
-        const cached = this.cache.get(id);
-        if (cached && now - cached.fetchedAt < maxAge) {
-          out[i] = cached.lock;
-          continue;
-        }
         try {
-          out[i] = await this.fetchLock(id);
+          out[i] = await this.fetchLock(ids[i]);
         } catch (err) {
           // Removed or access revoked between the two calls: skip it; anything else is an error.
           if (isLockbridgeError(err) && (err.code === 'not_found' || err.code === 'forbidden')) continue;
@@ -310,7 +358,11 @@ export class AugustDriver implements VendorDriver {
     };
     await Promise.all(Array.from({ length: Math.min(this.tuning.listConcurrency, ids.length) }, worker));
     for (const id of [...this.cache.keys()]) if (!ids.includes(id)) this.cache.delete(id);
-    return out.filter((l): l is DriverLock => l !== undefined);
+    const locks = out.filter((l): l is DriverLock => l !== undefined);
+    this.listedIds = locks.map((l) => l.vendorLockId);
+    this.resync.markFull(now, generation);
+    this.live?.setLocks(this.lockChannels());
+    return locks;
   }
 
   async getLock(vendorLockId: string): Promise<DriverLock> {
@@ -323,7 +375,7 @@ export class AugustDriver implements VendorDriver {
     const lock = mapLockDetail(detail, {
       manufacturer: this.brand.manufacturer,
       capabilities,
-      push: this.config.liveUpdates === true,
+      push: this.liveEnabled,
     });
     lock.status.updatedAt = new Date(this.context.clock.now()).toISOString();
     lock.status.lastAction = newerAction(

@@ -111,6 +111,16 @@ export const accountSchemas = {
           listenPort: { type: 'integer', minimum: 0, maximum: 65535 },
           path: { type: 'string', pattern: '^/' },
           bearer: { type: 'string', minLength: 8 },
+          auth: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['type', 'secret'],
+            properties: {
+              type: { enum: ['hmac_sha256', 'bearer_token', 'header', 'bearerToken', 'apiKeyHeader'] },
+              secret: { type: 'string', minLength: 8 },
+              header: { type: 'string', pattern: '^[A-Za-z0-9-]+$' },
+            },
+          },
         },
       },
     },

@@ -79,7 +79,19 @@ export interface SmartphoneKeyAccountConfig extends AccountBase {
    * listener, set as the API destination in the partner portal. bearer: the static Bearer token
    * configured there, checked on each delivery.
    */
-  webhook?: { listenHost?: string; listenPort?: number; path?: string; bearer?: string };
+  webhook?: {
+    listenHost?: string;
+    listenPort?: number;
+    path?: string;
+    /** Shorthand for auth {type: 'bearer_token', secret: bearer}. */
+    bearer?: string;
+    /** How SmartphoneKey signs deliveries: HMAC-SHA256 of the body, a Bearer, or a custom header. */
+    auth?: {
+      type: 'hmac_sha256' | 'bearer_token' | 'header' | 'bearerToken' | 'apiKeyHeader';
+      secret: string;
+      header?: string;
+    };
+  };
 }
 
 /** Runs every vendor emulator in-process with a few locks each: Lockbridge with no vendor account. */

@@ -63,7 +63,8 @@ export class SmartphoneKeyClient {
 
   /**
    * Opens the lock through its device shadow. Marked idempotent only because SmartphoneKey dedupes by
-   * requestId: a retry after a 502 or a lost answer carries the same requestId and cannot open twice.
+   * requestId: a retry after a 502 or a lost answer carries the same body, so the same requestId, and
+   * cannot open twice. The caller makes the requestId: ours, one per command.
    */
   openLock(
     lockId: string,
@@ -118,10 +119,11 @@ export class SmartphoneKeyClient {
     });
   }
 
-  async ownedLocks(userId: string): Promise<SpkOwnedLock[]> {
+  async ownedLocks(userId: string, options: { signal?: AbortSignal } = {}): Promise<SpkOwnedLock[]> {
     const body = await this.call<{ locks?: SpkOwnedLock[] }>({
       method: 'GET',
       url: fillPath(SPK_PATHS.ownedLocks, { userId }),
+      signal: options.signal,
     });
     return Array.isArray(body?.locks) ? body.locks : [];
   }

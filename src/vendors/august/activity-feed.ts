@@ -30,6 +30,11 @@ export interface ActivityFeedDeps {
 const FETCH_LIMIT = 10;
 const START_LIMIT = 50;
 const SEEN_IDS_KEPT = 500;
+/**
+ * A feed entry this close to an action a push already announced (same lock and state) is that same
+ * operation: the vendor's clock and ours differ, and the feed lags the push by seconds.
+ */
+const SAME_OPERATION_MS = 30_000;
 
 export class AugustActivityFeed {
   /** Newest entry time (ms) per lock: older entries are history, not news. */
@@ -41,6 +46,8 @@ export class AugustActivityFeed {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Actions a push already announced, per lock, not yet matched by a feed entry. */
+  private readonly announced = new Map<string, LastAction[]>();
   private primed = false;
   private stopped = false;
 
@@ -94,6 +101,17 @@ export class AugustActivityFeed {
     this.schedule(houseId, this.deps.delayMs + this.deps.cooldownMs);
   }
 
+  /**
+   * A push announced this action: the feed entry for the same operation is then announced only if it
+   * adds something (who, the keypad slot, a better "how"), so one unlock is not reported twice.
+   */
+  noteAnnounced(vendorLockId: string, action: LastAction): void {
+    const list = this.announced.get(vendorLockId) ?? [];
+    list.push(action);
+    if (list.length > 10) list.shift();
+    this.announced.set(vendorLockId, list);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
@@ -142,8 +160,20 @@ export class AugustActivityFeed {
       }
       this.remember(item.vendorLockId, item.ms, item.entryId);
       this.last.set(item.vendorLockId, item.action);
-      if (announce) this.deps.onActivity(item.vendorLockId, item.action);
+      const pushed = this.takeAnnounced(item.vendorLockId, item.action, item.ms);
+      if (announce && (!pushed || addsToPush(item.action, pushed)))
+        this.deps.onActivity(item.vendorLockId, item.action);
     }
+  }
+
+  private takeAnnounced(lockId: string, action: LastAction, ms: number): LastAction | undefined {
+    const list = this.announced.get(lockId);
+    if (!list) return undefined;
+    const i = list.findIndex(
+      (a) => a.action === action.action && Math.abs(Date.parse(a.at) - ms) < SAME_OPERATION_MS,
+    );
+    if (i < 0) return undefined;
+    return list.splice(i, 1)[0];
   }
 
   private isNew(lockId: string, ms: number, entryId: string | undefined): boolean {
@@ -180,4 +210,13 @@ export class AugustActivityFeed {
     this.slots.set(lockId, bySlot);
     return bySlot.get(userId);
   }
+}
+
+/** What the feed knows that the push did not: the name, the keypad slot, or how (a push guesses "app"). */
+function addsToPush(feed: LastAction, pushed: LastAction): boolean {
+  return (
+    (feed.who !== undefined && feed.who !== pushed.who) ||
+    (feed.slot !== undefined && feed.slot !== pushed.slot) ||
+    feed.how !== pushed.how
+  );
 }

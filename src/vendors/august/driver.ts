@@ -497,6 +497,7 @@ export class AugustDriver implements VendorDriver {
       const name = user ? [user.FirstName, user.LastName].filter(Boolean).join(' ').trim() : '';
       if (name) mapped.activity.who = name;
       this.patchStatus(id, { lastAction: mapped.activity });
+      this.activity.noteAnnounced(id, mapped.activity);
       this.pushes.emit({ type: 'activity', vendorLockId: id, action: mapped.activity });
     }
   }

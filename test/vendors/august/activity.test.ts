@@ -23,8 +23,7 @@ describe('august activity feed: who, how and when', () => {
   let activities: Array<{ lock: string; action: LastAction }>;
   const HOUSE = '7a1c4e2b-0f3d-4c55-9a8e-1b2c3d4e5f60';
 
-  beforeEach(async () => {
-    ({ emu, home } = await startEmulator());
+  const makeDriver = (liveUpdates: boolean) => {
     sink = new MemorySink();
     const redactor = new Redactor();
     const config: AugustAccountConfig = {
@@ -35,6 +34,8 @@ describe('august activity feed: who, how and when', () => {
       identifier: DEMO_ACCOUNT.email,
       password: DEMO_ACCOUNT.password,
       apiKey: emu.apiKey,
+      // Off unless a test says so: a push would read the feed on its own schedule.
+      liveUpdates,
     };
     driver = createAugustDriver(
       config,
@@ -51,6 +52,11 @@ describe('august activity feed: who, how and when', () => {
     driver.onPush((p: DriverPush) => {
       if (p.type === 'activity') activities.push({ lock: p.vendorLockId, action: p.action });
     });
+  };
+
+  beforeEach(async () => {
+    ({ emu, home } = await startEmulator());
+    makeDriver(false);
   });
   afterEach(async () => {
     await driver.stop();
@@ -134,6 +140,43 @@ describe('august activity feed: who, how and when', () => {
     await announced;
     assert.equal(activities[0].action.how, 'keypad');
     assert.equal(activities[0].action.who, 'Alex Demo');
+  });
+
+  it('with push up: an operation the push announced is not announced again; the feed adds the keypad slot', async () => {
+    await driver.stop();
+    makeDriver(true);
+    await driver.start();
+    await driver.listLocks();
+    // Wait for the subscription (event-driven would need the channel's internals; bounded generously).
+    for (let i = 0; i < 1500 && !driver.liveConnected; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(driver.liveConnected, 'push connected');
+    const first = new Promise<void>((resolve) => driver.onPush((p) => p.type === 'activity' && resolve()));
+    await driver.command(home.backDoor.LockID, 'UNLOCK', {
+      signal: new AbortController().signal,
+      requestId: 'r-2',
+    });
+    await first;
+    await driver.refreshActivity(HOUSE);
+    await driver.refreshActivity(HOUSE);
+    const remote = activities.filter((a) => a.lock === home.backDoor.LockID);
+    assert.equal(remote.length, 1, JSON.stringify(remote));
+    assert.equal(remote[0].action.who, 'Alex Demo');
+
+    await driver.codes.create(home.frontDoor.LockID, {
+      name: 'Gale Guest',
+      code: '730164',
+      userId: home.guest.userId,
+    });
+    emu.flushTimers();
+    activities.length = 0;
+    const keypad = new Promise<void>((resolve) => driver.onPush((p) => p.type === 'activity' && resolve()));
+    emu.simulateKeypad(home.frontDoor.LockID, home.guest.userId, 'unlock');
+    await keypad;
+    await driver.refreshActivity(HOUSE);
+    const last = activities[activities.length - 1];
+    assert.equal(last.action.how, 'keypad');
+    assert.equal(last.action.who, 'Gale Guest');
+    assert.equal(typeof last.action.slot, 'number');
   });
 
   it('a feed that cannot be read is logged, and the lock list still works', async () => {

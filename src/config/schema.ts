@@ -162,6 +162,26 @@ export const mqttSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         username: { type: 'string', minLength: 1 },
         password: { type: 'string', minLength: 1 },
+        users: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['username', 'rights'],
+            oneOf: [{ required: ['passwordHash'] }, { required: ['passwordFile'] }],
+            properties: {
+              username: { type: 'string', minLength: 1, maxLength: 128 },
+              passwordHash: {
+                type: 'string',
+                pattern: '^\\$scrypt\\$',
+                description: 'Printed by `lockbridge hash-password`',
+              },
+              passwordFile: { type: 'string', minLength: 1 },
+              rights: { enum: ['command', 'read'] },
+            },
+          },
+        },
         tls: {
           type: 'object',
           additionalProperties: false,
@@ -184,9 +204,21 @@ export const mqttSchema = {
     },
     publishCodes: { type: 'boolean' },
     maxCommandAgeSeconds: { type: 'number', minimum: 1 },
-    allowedUsers: { type: 'array', items: { type: 'string' } },
+    allowedUsers: { type: 'array', items: { type: 'string', minLength: 1 } },
+    responseTopicPrefix: { type: 'string', pattern: '^[^#+\\s]+$', minLength: 1 },
     unlockCodes: { type: 'object', additionalProperties: { type: 'string', minLength: 4 } },
   },
+} as const;
+
+/**
+ * `mqtt.unlockCode` of a surface that uses a running daemon (Homebridge's `source: "mqtt"`): sent with
+ * UNLOCK and OPEN when the daemon guards its locks with an unlock code (HomeKit has no code entry).
+ */
+export const remoteUnlockCodeSchema = {
+  type: 'string',
+  minLength: 4,
+  maxLength: 64,
+  description: "Sent with UNLOCK and OPEN when the daemon's locks need an unlock code",
 } as const;
 
 export const configSchema = {

@@ -109,6 +109,17 @@ export type AccountConfig =
 
 export type VendorAccountConfig = Exclude<AccountConfig, SandboxAccountConfig>;
 
+/** A user of the embedded broker, with its own password and rights. */
+export interface EmbeddedUserConfig {
+  username: string;
+  /** The password's salted scrypt hash, as `lockbridge hash-password` prints it ... */
+  passwordHash?: string;
+  /** ... or a file holding the password or its hash (a Docker or systemd secret). One of the two. */
+  passwordFile?: string;
+  /** command: commands, requests and their responses; read: states, lists, availability and activity only. */
+  rights: 'command' | 'read';
+}
+
 export interface MqttConfig {
   /** External broker (mqtt://, mqtts://, ws://). Absent: the embedded broker. */
   url?: string;
@@ -125,8 +136,11 @@ export interface MqttConfig {
   embedded?: {
     host?: string;
     port?: number;
+    /** One login for everyone (it may command); mqtt.embedded.users gives each user its own. */
     username?: string;
     password?: string;
+    /** Users, each with its own password (hashed) and rights. */
+    users?: EmbeddedUserConfig[];
     tls?: { cert: string; key: string; port?: number };
   };
   homeAssistant?: { enabled?: boolean; prefix?: string };
@@ -134,8 +148,16 @@ export interface MqttConfig {
   publishCodes?: boolean;
   /** Commands older than this (by their expires_at or sent_at) are refused. */
   maxCommandAgeSeconds?: number;
-  /** MQTT users allowed to send commands and requests (empty: anyone the broker lets in). */
+  /**
+   * Users of mqtt.embedded.users who may send commands and requests (besides having rights "command").
+   * Without per-user credentials it is a configuration error: a name alone proves nothing.
+   */
   allowedUsers?: string[];
+  /**
+   * MQTT 5 response topics must start with this (default: any topic outside the bridge's own, the
+   * discovery prefix and command topics such as `.../set`).
+   */
+  responseTopicPrefix?: string;
   /** Per-lock unlock codes, by Lockbridge lock id. */
   unlockCodes?: Record<string, string>;
 }

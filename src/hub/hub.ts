@@ -135,6 +135,9 @@ export class LockHub implements LockSource {
         };
       },
       applyStatus: (id, patch) => this.applyStatus(id, patch),
+      readingStart: () => this.cache.readingStart(),
+      applyReading: (id, patch, since) => this.applyStatus(id, patch, since),
+      commandRunning: (id, running) => this.cache.commandRunning(id, running),
       waitForPush: (id, predicate, signal) => this.waitForPush(id, predicate, signal),
     });
   }
@@ -229,10 +232,18 @@ export class LockHub implements LockSource {
     this.stats.pollCycles++;
     try {
       this.stats.listCalls++;
+      // Noted before asking: a lock that changes while the listing is under way keeps its change.
+      const since = this.cache.readingStart();
       const listed = await account.driver.listLocks();
       if (this.stopping) return;
-      const events = this.cache.reconcile(account.id, account.config.vendor, listed, this.clock.now(), (id) =>
-        this.logger.warn(`Lock ${id} is reachable through several accounts; "${account.id}" ignores it`),
+      const events = this.cache.reconcile(
+        account.id,
+        account.config.vendor,
+        listed,
+        this.clock.now(),
+        (id) =>
+          this.logger.warn(`Lock ${id} is reachable through several accounts; "${account.id}" ignores it`),
+        since,
       );
       account.lockCount = this.cache.ofAccount(account.id).length;
       const wasError = account.state !== 'connected';
@@ -308,8 +319,9 @@ export class LockHub implements LockSource {
     return this.cache.idOf(account.id, vendorLockId);
   }
 
-  private applyStatus(id: string, patch: Partial<LockStatus>): Lock {
-    const event = this.cache.update(id, patch, this.clock.now());
+  /** A change (command, push), or with `since` a reading that started then (see LockCache). */
+  private applyStatus(id: string, patch: Partial<LockStatus>, since?: number): Lock {
+    const event = this.cache.update(id, patch, this.clock.now(), since);
     if (event) this.emit(event);
     return this.lockOrThrow(id);
   }

@@ -1,6 +1,7 @@
 import { HttpClient, type HttpRequest, type HttpResponse } from '../../http/client';
 import type { RequestBudget } from '../../http/budget';
 import type { RetryPolicy } from '../../http/retry';
+import type { CommandDeadline } from '../../core/deadline';
 import type { Logger } from '../../core/logger';
 import type { Redactor } from '../../core/redact';
 import { COMMON_HEADERS, freshTokenFrom, type BrandConfig } from './brands';
@@ -56,6 +57,8 @@ export interface RemoteOperateOptions {
   /** False for unlock/unlatch: never sent twice. */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** The command's deadline: the HTTP layer sends nothing after it. */
+  deadline?: CommandDeadline;
   requestId?: string;
   timeoutMs?: number;
 }
@@ -264,6 +267,7 @@ export class AugustClient {
       headers,
       idempotent: options.idempotent ?? false,
       signal: options.signal,
+      deadline: options.deadline,
       timeoutMs: options.timeoutMs,
     });
     return res.status === 202 || !res.data

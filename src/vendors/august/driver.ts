@@ -22,6 +22,7 @@ import { mapLockDetail, mapPushMessage, mapRemoteOperateResult } from './mapping
 import type { RemoteCommand } from './paths';
 import { AugustSession } from './session';
 import type { AugustCapabilities, AugustLockDetail, AugustPushMessage } from './types';
+import { beforeDeadline, type CommandDeadline } from '../../core/deadline';
 import { AugustUsers } from './users';
 
 /** Knobs with production defaults; tests shorten the waits. */
@@ -296,17 +297,19 @@ export class AugustDriver implements VendorDriver {
 
   /**
    * Runs a call with a fresh token; a 401 means the token was refused before anything ran, so one
-   * re-login and one resend are safe even for an unlock.
+   * re-login and one resend are safe even for an unlock. A command's deadline bounds the waits for
+   * the refresh and the re-login (which go on for the account's other calls); the resend itself
+   * checks it again in the HTTP layer.
    */
-  async authed<T>(fn: () => Promise<T>): Promise<T> {
-    await this.session.ensureFresh();
+  async authed<T>(fn: () => Promise<T>, deadline?: CommandDeadline): Promise<T> {
+    await beforeDeadline(this.session.ensureFresh(), deadline);
     try {
       return await fn();
     } catch (err) {
       if (!isLockbridgeError(err) || err.code !== 'auth_failed') throw err;
       this.context.logger.info('August refused the token; logging in again');
       try {
-        await this.session.relogin();
+        await beforeDeadline(this.session.relogin(), deadline);
       } catch (loginErr) {
         if (isLockbridgeError(loginErr) && loginErr.code === 'auth_failed')
           throw new LockbridgeError('auth_failed', 'August login failed: check the identifier and password', {
@@ -435,13 +438,16 @@ export class AugustDriver implements VendorDriver {
     for (let attempt = 0; ; attempt++) {
       try {
         result = (
-          await this.authed(() =>
-            this.client.remoteOperate(vendorLockId, vendorCommand, {
-              idempotent,
-              signal: options.signal,
-              requestId: options.requestId,
-              timeoutMs: this.tuning.commandTimeoutMs,
-            }),
+          await this.authed(
+            () =>
+              this.client.remoteOperate(vendorLockId, vendorCommand, {
+                idempotent,
+                signal: options.signal,
+                deadline: options.deadline,
+                requestId: options.requestId,
+                timeoutMs: this.tuning.commandTimeoutMs,
+              }),
+            options.deadline,
           )
         ).result;
         break;
@@ -453,7 +459,11 @@ export class AugustDriver implements VendorDriver {
           attempt < this.tuning.busyRetries &&
           !options.signal.aborted
         ) {
-          await sleep(this.tuning.busyRetryDelayMs * (attempt + 1), options.signal);
+          const delay = this.tuning.busyRetryDelayMs * (attempt + 1);
+          // A resend that could only go out after the deadline is not waited for.
+          if (delay >= options.deadline.remainingMs()) throw options.deadline.error();
+          await sleep(delay, options.signal);
+          options.deadline.check();
           continue;
         }
         throw err;

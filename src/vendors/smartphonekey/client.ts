@@ -1,5 +1,6 @@
 import { HttpClient, type HttpRequest, type RetryPolicy } from '../../http';
 import { LockbridgeError, type ErrorCode } from '../../core/errors';
+import type { CommandDeadline } from '../../core/deadline';
 import type { Logger } from '../../core/logger';
 import type { Redactor } from '../../core/redact';
 import type { RequestBudget } from '../../http/budget';
@@ -69,7 +70,7 @@ export class SmartphoneKeyClient {
   openLock(
     lockId: string,
     body: { requestId: string; reason?: string },
-    options: { signal?: AbortSignal; retries?: number } = {},
+    options: { signal?: AbortSignal; deadline?: CommandDeadline; retries?: number } = {},
   ): Promise<SpkEnvelope<SpkOpenLockData>> {
     return this.call({
       method: 'POST',
@@ -77,6 +78,7 @@ export class SmartphoneKeyClient {
       data: body,
       idempotent: true,
       signal: options.signal,
+      deadline: options.deadline,
       retries: options.retries,
     });
   }

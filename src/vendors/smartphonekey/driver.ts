@@ -238,7 +238,7 @@ export class SmartphoneKeyDriver implements VendorDriver {
       await this.client.openLock(
         vendorLockId,
         { requestId, reason: 'Lockbridge' },
-        { signal: options.signal },
+        { signal: options.signal, deadline: options.deadline },
       );
     } catch (err) {
       const e = toLockbridgeError(err);

@@ -1,4 +1,4 @@
-import { accountSchemas, configSchema, mqttSchema } from '../../../src/config/schema';
+import { accountSchemas, configSchema, mqttSchema, remoteUnlockCodeSchema } from '../../../src/config/schema';
 
 /**
  * Builds config.schema.json (the Homebridge settings form) from the project's one config schema, so
@@ -137,11 +137,17 @@ export function buildConfigSchema(): Json {
     'cert',
     'key',
     'rejectUnauthorized',
+    'unlockCode',
   ];
+  const remoteProperties: Record<string, Json> = {
+    ...(mqttSchema.properties as Record<string, Json>),
+    unlockCode: remoteUnlockCodeSchema,
+  };
   const mqttProperties = Object.fromEntries(
-    remoteFields.map((f) => [f, formProperty(f, (mqttSchema.properties as Record<string, Json>)[f])]),
+    remoteFields.map((f) => [f, formProperty(f, remoteProperties[f])]),
   );
   (mqttProperties.url as Json).title = 'Broker URL of the lockbridge daemon';
+  (mqttProperties.unlockCode as Json).title = "Unlock code of the daemon's locks";
   (mqttProperties.url as Json).placeholder = 'mqtt://127.0.0.1:1883';
 
   const top = configSchema.properties as unknown as Record<string, Json>;

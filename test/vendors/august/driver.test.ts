@@ -10,6 +10,7 @@ import { DEMO_ACCOUNT, DEMO_TWO_FACTOR, type DemoHousehold } from '../../../src/
 import { createAugustDriver, type AugustDriver, type AugustTuning } from '../../../src/vendors/august/driver';
 import { vendorDrivers } from '../../../src/vendors/registry';
 import type { DriverPush } from '../../../src/vendors/driver';
+import { commandOptions } from '../../support/command-options';
 import { startEmulator, until } from '../../emulators/august/helpers';
 
 const TUNING: Partial<AugustTuning> = {
@@ -60,7 +61,8 @@ function makeDriver(
   return { driver, storage, sink, config };
 }
 
-const opts = (requestId = 'req-1', signal = new AbortController().signal) => ({ signal, requestId });
+const opts = (requestId = 'req-1', signal = new AbortController().signal) =>
+  commandOptions(requestId, signal);
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<LockbridgeError> {
   try {
@@ -290,12 +292,12 @@ describe('august driver against the emulator', () => {
       await rejectsWith(h.driver.command(home.frontDoor.LockID, 'LOCK', opts()), 'lock_busy');
     });
 
-    it('429 is retried (the vendor did not act); 502 retried for lock, never for unlock', async () => {
+    it('429 and 502 are retried for lock, never for unlock', async () => {
       emu.faults.rateLimit(1, 0, { path: /remoteoperate/ });
-      assert.equal(
-        (await h.driver.command(home.frontDoor.LockID, 'UNLOCK', opts())).status?.state,
-        'UNLOCKED',
-      );
+      await rejectsWith(h.driver.command(home.frontDoor.LockID, 'UNLOCK', opts()), 'rate_limited');
+      assert.equal(unlocks(home.frontDoor.LockID), 1, 'the 429 unlock is not sent again');
+      emu.faults.rateLimit(1, 0, { path: /remoteoperate/ });
+      assert.equal((await h.driver.command(home.frontDoor.LockID, 'LOCK', opts())).status?.state, 'LOCKED');
       emu.faults.failNext(1, 502, { path: /remoteoperate/ });
       assert.equal((await h.driver.command(home.frontDoor.LockID, 'LOCK', opts())).status?.state, 'LOCKED');
       const before = unlocks(home.frontDoor.LockID);

@@ -6,6 +6,8 @@ import { RequestBudget } from '../../../src/http/budget';
 import type { DriverContext, DriverPush } from '../../../src/vendors/driver';
 import type { UnlocAccountConfig } from '../../../src/config/types';
 import { UnlocDriver } from '../../../src/vendors/unloc';
+import type { CommandOptions } from '../../../src/vendors/driver';
+import { commandOptions } from '../../support/command-options';
 import { IDS } from '../../emulators/unloc/fixture';
 
 export interface TestDriver {
@@ -45,8 +47,8 @@ export function unlocDriver(baseUrl: string, overrides: Partial<UnlocAccountConf
   return { driver, sink, storage, pushes };
 }
 
-export function signal(): { signal: AbortSignal; requestId: string } {
-  return { signal: new AbortController().signal, requestId: 'req-1' };
+export function signal(): CommandOptions {
+  return commandOptions('req-1');
 }
 
 export async function waitFor(check: () => boolean, ms = 2000): Promise<void> {

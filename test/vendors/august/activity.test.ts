@@ -10,6 +10,7 @@ import { createAugustDriver, type AugustDriver } from '../../../src/vendors/augu
 import type { DriverPush } from '../../../src/vendors/driver';
 import type { LastAction } from '../../../src/core/model';
 import { RawClient, startEmulator } from '../../emulators/august/helpers';
+import { commandOptions } from '../../support/command-options';
 
 /**
  * Issue 16 item 3: who (name, keypad slot), how (keypad, app/remote, manual, auto-lock) and when, from
@@ -110,10 +111,7 @@ describe('august activity feed: who, how and when', () => {
     emu.simulateManual(home.frontDoor.LockID, 'unlock');
     emu.simulateAutoLock(home.frontDoor.LockID);
     emu.simulateBluetooth(home.apartment.LockID, home.guest.userId, 'unlock');
-    await driver.command(home.backDoor.LockID, 'UNLOCK', {
-      signal: new AbortController().signal,
-      requestId: 'r-1',
-    });
+    await driver.command(home.backDoor.LockID, 'UNLOCK', commandOptions('r-1'));
     await driver.refreshActivity(HOUSE);
     assert.deepEqual(
       activities.map((a) => [a.lock, a.action.action, a.action.how, a.action.who ?? null]),
@@ -151,10 +149,7 @@ describe('august activity feed: who, how and when', () => {
     for (let i = 0; i < 1500 && !driver.liveConnected; i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(driver.liveConnected, 'push connected');
     const first = new Promise<void>((resolve) => driver.onPush((p) => p.type === 'activity' && resolve()));
-    await driver.command(home.backDoor.LockID, 'UNLOCK', {
-      signal: new AbortController().signal,
-      requestId: 'r-2',
-    });
+    await driver.command(home.backDoor.LockID, 'UNLOCK', commandOptions('r-2'));
     await first;
     await driver.refreshActivity(HOUSE);
     await driver.refreshActivity(HOUSE);

@@ -94,7 +94,6 @@ export class AugustPubNub implements AugustLiveChannel {
       // Presence is not used: no heartbeats, and no leave calls when we go.
       heartbeatInterval: 0,
       suppressLeaveEvents: true,
-      keepAlive: true,
     });
     this.client = client;
     client.addListener({

@@ -46,8 +46,8 @@ export class AugustActivityFeed {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** Actions a push already announced, per lock, not yet matched by a feed entry. */
-  private readonly announced = new Map<string, LastAction[]>();
+  /** Recent announcements per lock, by source, not yet matched by the other source. */
+  private readonly announced = new Map<string, Array<{ action: LastAction; by: 'push' | 'feed' }>>();
   private primed = false;
   private stopped = false;
 
@@ -102,14 +102,35 @@ export class AugustActivityFeed {
   }
 
   /**
-   * A push announced this action: the feed entry for the same operation is then announced only if it
-   * adds something (who, the keypad slot, a better "how"), so one unlock is not reported twice.
+   * A push is about to announce this action. Returns false when the feed already announced the same
+   * operation (the feed can be read before a slow push arrives), so one unlock is reported once.
    */
-  noteAnnounced(vendorLockId: string, action: LastAction): void {
-    const list = this.announced.get(vendorLockId) ?? [];
-    list.push(action);
-    if (list.length > 10) list.shift();
-    this.announced.set(vendorLockId, list);
+  pushAnnounces(vendorLockId: string, action: LastAction): boolean {
+    const feed = this.take(vendorLockId, 'feed', action, Date.parse(action.at));
+    // The feed's "how" is the vendor's own word; a push only guesses it, so it adds at most a name.
+    if (feed && !(action.who !== undefined && feed.who === undefined)) return false;
+    if (!feed) this.note(vendorLockId, action, 'push');
+    return true;
+  }
+
+  private note(lockId: string, action: LastAction, by: 'push' | 'feed'): void {
+    const list = this.announced.get(lockId) ?? [];
+    list.push({ action, by });
+    if (list.length > 20) list.shift();
+    this.announced.set(lockId, list);
+  }
+
+  /** The earliest unmatched announcement by `by` of the same state close in time, removed. */
+  private take(lockId: string, by: 'push' | 'feed', action: LastAction, ms: number): LastAction | undefined {
+    const list = this.announced.get(lockId);
+    if (!list) return undefined;
+    const i = list.findIndex(
+      (a) =>
+        a.by === by &&
+        a.action.action === action.action &&
+        Math.abs(Date.parse(a.action.at) - ms) < SAME_OPERATION_MS,
+    );
+    return i < 0 ? undefined : list.splice(i, 1)[0].action;
   }
 
   stop(): void {
@@ -160,20 +181,13 @@ export class AugustActivityFeed {
       }
       this.remember(item.vendorLockId, item.ms, item.entryId);
       this.last.set(item.vendorLockId, item.action);
-      const pushed = this.takeAnnounced(item.vendorLockId, item.action, item.ms);
-      if (announce && (!pushed || addsToPush(item.action, pushed)))
-        this.deps.onActivity(item.vendorLockId, item.action);
+      if (!announce) continue;
+      // A push may already have announced this operation: announce again only to add to it.
+      const pushed = this.take(item.vendorLockId, 'push', item.action, item.ms);
+      if (pushed && !adds(item.action, pushed)) continue;
+      if (!pushed) this.note(item.vendorLockId, item.action, 'feed');
+      this.deps.onActivity(item.vendorLockId, item.action);
     }
-  }
-
-  private takeAnnounced(lockId: string, action: LastAction, ms: number): LastAction | undefined {
-    const list = this.announced.get(lockId);
-    if (!list) return undefined;
-    const i = list.findIndex(
-      (a) => a.action === action.action && Math.abs(Date.parse(a.at) - ms) < SAME_OPERATION_MS,
-    );
-    if (i < 0) return undefined;
-    return list.splice(i, 1)[0];
   }
 
   private isNew(lockId: string, ms: number, entryId: string | undefined): boolean {
@@ -212,11 +226,14 @@ export class AugustActivityFeed {
   }
 }
 
-/** What the feed knows that the push did not: the name, the keypad slot, or how (a push guesses "app"). */
-function addsToPush(feed: LastAction, pushed: LastAction): boolean {
+/**
+ * Whether a second report of one operation tells more than the first: a name, a keypad slot, or how
+ * (a push guesses "app" where the feed says keypad). "unknown" adds nothing.
+ */
+function adds(next: LastAction, first: LastAction): boolean {
   return (
-    (feed.who !== undefined && feed.who !== pushed.who) ||
-    (feed.slot !== undefined && feed.slot !== pushed.slot) ||
-    feed.how !== pushed.how
+    (next.who !== undefined && next.who !== first.who) ||
+    (next.slot !== undefined && next.slot !== first.slot) ||
+    (next.how !== first.how && next.how !== 'unknown')
   );
 }

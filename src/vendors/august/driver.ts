@@ -506,8 +506,9 @@ export class AugustDriver implements VendorDriver {
       const user = mapped.activity.who ? this.cache.get(id)?.detail.users?.[mapped.activity.who] : undefined;
       const name = user ? [user.FirstName, user.LastName].filter(Boolean).join(' ').trim() : '';
       if (name) mapped.activity.who = name;
+      // The feed may have reported this operation already (with who and how): then it is not news.
+      if (!this.activity.pushAnnounces(id, mapped.activity)) return;
       this.patchStatus(id, { lastAction: mapped.activity });
-      this.activity.noteAnnounced(id, mapped.activity);
       this.pushes.emit({ type: 'activity', vendorLockId: id, action: mapped.activity });
     }
   }

@@ -88,6 +88,7 @@ export const accountSchemas = {
           listenHost: { type: 'string', minLength: 1 },
           listenPort: { type: 'integer', minimum: 0, maximum: 65535 },
           path: { type: 'string', pattern: '^/' },
+          secret: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' },
         },
       },
     },

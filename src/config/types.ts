@@ -63,7 +63,14 @@ export interface UnlocAccountConfig extends AccountBase {
    * Receive Unloc key events (someone opened with a key) on a local listener that Unloc can reach.
    * webhookUrl is what Unloc is told; absent, it is http://listenHost:port/path of the listener.
    */
-  keyEvents?: { webhookUrl?: string; listenHost?: string; listenPort?: number; path?: string };
+  keyEvents?: {
+    webhookUrl?: string;
+    listenHost?: string;
+    listenPort?: number;
+    path?: string;
+    /** The secret last segment of the registered URL; absent, a random one is kept in storage. */
+    secret?: string;
+  };
 }
 
 export interface SmartphoneKeyAccountConfig extends AccountBase {

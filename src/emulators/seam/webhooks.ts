@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { SeamEvent, SeamWebhook } from '../../vendors/seam/types';
+import type { SeamEvent, SeamWebhook } from './types';
 import type { SeamState } from './state';
 
 export interface DeliveryRecord {
@@ -12,6 +12,8 @@ export interface DeliveryRecord {
   /** HTTP status, or 0 when the connection failed. */
   status: number;
   at: number;
+  /** The JSON body sent (the event), for checks against Seam's event schema. */
+  body: string;
 }
 
 /** A new Svix-style secret: "whsec_" + base64 of 24 random bytes. */
@@ -51,7 +53,8 @@ export class WebhookDispatcher {
   }
 
   private matches(webhook: SeamWebhook, event: SeamEvent): boolean {
-    return webhook.event_types.includes('*') || webhook.event_types.includes(event.event_type);
+    const types = webhook.event_types ?? [];
+    return types.includes('*') || types.includes(event.event_type);
   }
 
   dispatch(event: SeamEvent): void {
@@ -88,6 +91,7 @@ export class WebhookDispatcher {
       attempt,
       status,
       at: this.state.now(),
+      body,
     });
     if (this.deliveries.length > 5000) this.deliveries.splice(0, 1000);
     if (status < 200 || status >= 300) this.later(webhook, event, svixId, attempt + 1);

@@ -14,6 +14,7 @@ import {
   type ValidationKind,
 } from './paths';
 import type {
+  AugustActivity,
   AugustCapabilities,
   AugustHouse,
   AugustHouseSummary,
@@ -177,6 +178,23 @@ export class AugustClient {
 
   async getHouse(houseId: string): Promise<AugustHouse> {
     return (await this.call<AugustHouse>({ method: 'GET', url: AUGUST_PATHS.house(houseId) })).data;
+  }
+
+  /**
+   * GET /houses/{id}/activities with Accept-Version 4.0.0 and ?limit (yalexs api_common.py). The answer
+   * is an array of entries, or `{events: [...]}` (yalexs _process_activity_json reads both).
+   */
+  async getHouseActivities(houseId: string, limit: number, signal?: AbortSignal): Promise<AugustActivity[]> {
+    const res = await this.call<AugustActivity[] | { events?: AugustActivity[] }>({
+      method: 'GET',
+      url: AUGUST_PATHS.houseActivities(houseId),
+      params: { limit },
+      headers: { 'accept-version': ACCEPT_VERSION.activities },
+      signal,
+    });
+    const data = res.data;
+    if (Array.isArray(data)) return data;
+    return Array.isArray(data?.events) ? data.events : [];
   }
 
   async getMyLocks(): Promise<AugustLockList> {

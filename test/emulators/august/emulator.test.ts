@@ -207,7 +207,20 @@ describe('august emulator', () => {
       const bySerial = obj(
         (await owner.call('GET', `/devices/capabilities?serialNumber=${home.apartment.SerialNumber}`)).body,
       );
-      assert.equal(obj(bySerial.keypad).supportsPinCodes, false);
+      assert.equal(bySerial.keypad, undefined);
+      // yalexs's form: ?serialNumber=<lock id>&topLevelHost=true; it reads lock.unlatch and the slot range.
+      const yalexsForm = obj(
+        (
+          await owner.call(
+            'GET',
+            `/devices/capabilities?serialNumber=${home.apartment.LockID}&topLevelHost=true`,
+          )
+        ).body,
+      );
+      assert.equal(obj(yalexsForm.lock).unlatch, true);
+      assert.equal(obj(caps.lock).unlatch, false);
+      assert.equal(obj(caps.lock).pinSlotMin, 1);
+      assert.equal(obj(caps.lock).pinSlotMax, 240);
       assert.equal((await owner.call('GET', '/devices/capabilities')).status, 400);
       assert.equal((await owner.call('GET', `/devices/capabilities?deviceID=${'B'.repeat(32)}`)).status, 404);
     });

@@ -14,6 +14,9 @@ export interface DeliveryRecord {
   at: number;
   /** The JSON body sent (the event), for checks against Seam's event schema. */
   body: string;
+  /** The svix-timestamp and svix-signature headers it went with. */
+  timestamp: string;
+  signature: string;
 }
 
 /** A new Svix-style secret: "whsec_" + base64 of 24 random bytes. */
@@ -78,11 +81,12 @@ export class WebhookDispatcher {
     if (this.stopped || !this.state.webhooks.has(webhook.webhook_id)) return;
     const body = JSON.stringify(event);
     const timestamp = Math.floor(this.state.now() / 1000);
+    const signature = svixSignature(webhook.secret ?? '', svixId, timestamp, body);
     const status = await post(webhook.url, body, {
       'content-type': 'application/json',
       'svix-id': svixId,
       'svix-timestamp': String(timestamp),
-      'svix-signature': svixSignature(webhook.secret ?? '', svixId, timestamp, body),
+      'svix-signature': signature,
     });
     this.deliveries.push({
       webhook_id: webhook.webhook_id,
@@ -92,6 +96,8 @@ export class WebhookDispatcher {
       status,
       at: this.state.now(),
       body,
+      timestamp: String(timestamp),
+      signature,
     });
     if (this.deliveries.length > 5000) this.deliveries.splice(0, 1000);
     if (status < 200 || status >= 300) this.later(webhook, event, svixId, attempt + 1);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import axios from 'axios';
+import { Webhook } from 'svix';
 import type { DriverPush } from '../../../src/vendors/driver';
 import type { SeamWebhook } from '../../../src/vendors/seam/types';
 import { SEAM_EMULATOR_API_KEY } from '../../../src/emulators/seam';
@@ -15,6 +17,36 @@ import { nonConforming, seamOpenApi } from './openapi-schema';
  * Svix-signed deliveries, and the whole Salto KS mobile-key grant and revoke.
  */
 
+/** The Seam operations the driver and the mobile-key grants call (SeamClient methods in use). */
+const DRIVER_OPERATIONS = [
+  '/locks/list',
+  '/locks/get',
+  '/locks/lock_door',
+  '/locks/unlock_door',
+  '/action_attempts/get',
+  '/access_codes/create',
+  '/access_codes/list',
+  '/access_codes/get',
+  '/access_codes/update',
+  '/access_codes/delete',
+  '/access_codes/generate_code',
+  '/events/list',
+  '/webhooks/create',
+  '/acs/systems/list',
+  '/user_identities/create',
+  '/user_identities/get',
+  '/acs/systems/list_compatible_credential_manager_acs_systems',
+  '/user_identities/enrollment_automations/launch',
+  '/user_identities/enrollment_automations/list',
+  '/acs/users/create',
+  '/acs/users/list',
+  '/acs/users/add_to_access_group',
+  '/acs/users/delete',
+  '/acs/credentials/create',
+  '/acs/credentials/list',
+  '/acs/credentials/delete',
+];
+
 describe("seam: driver requests and emulator answers against Seam's OpenAPI document", function () {
   // Compiling the document's schemas takes a few seconds on a loaded machine.
   this.timeout(120_000);
@@ -22,6 +54,7 @@ describe("seam: driver requests and emulator answers against Seam's OpenAPI docu
   let ids: NonNullable<Running['emulator']['demo']>;
   let h: DriverHarness;
   let storage: MemoryStorage;
+  const reached = new Set<string>();
 
   before(() => {
     // Compile the common schemas once, outside the timed tests.
@@ -36,6 +69,13 @@ describe("seam: driver requests and emulator answers against Seam's OpenAPI docu
   afterEach(async () => {
     await h?.driver.stop();
     await seam.emulator.close();
+    for (const x of seam.emulator.exchanges) reached.add(x.path);
+  });
+
+  after(() => {
+    // Every Seam operation the driver calls was checked in one of the runs above.
+    const missing = DRIVER_OPERATIONS.filter((p) => !reached.has(p));
+    assert.deepEqual(missing, [], 'driver operations no run reached');
   });
 
   it('locks, commands, codes and events (polling) conform, both ways', async () => {
@@ -123,6 +163,43 @@ describe("seam: driver requests and emulator answers against Seam's OpenAPI docu
       return check.ok ? [] : [`${event.event_type}: ${check.errors.join('; ')}`];
     });
     assert.deepEqual(problems, []);
+    // The Svix library (npm svix, written by Svix) verifies every delivery the emulator signed ...
+    const svix = new Webhook(stored.secret as string);
+    for (const d of seam.emulator.webhooks.deliveries)
+      svix.verify(d.body, {
+        'svix-id': d.svix_id,
+        'svix-timestamp': d.timestamp,
+        'svix-signature': d.signature,
+      });
+    // ... and the driver's receiver accepts an event the Svix library signed.
+    const event = {
+      event_id: '5ea10000-0000-4000-8000-0000000000e1',
+      event_type: 'lock.unlocked',
+      workspace_id: seam.emulator.state.workspaceId,
+      connected_account_id: seam.emulator.state.connectedAccountId,
+      device_id: ids.nuki,
+      created_at: new Date().toISOString(),
+      occurred_at: new Date().toISOString(),
+      method: 'keycode',
+    };
+    assert.ok(api.checkComponent('event', event).ok, 'the hand-made event is one Seam documents');
+    const body = JSON.stringify(event);
+    const now = new Date();
+    const accepted = await axios.post(hook.url, body, {
+      headers: {
+        'content-type': 'application/json',
+        'svix-id': 'msg_svix_1',
+        'svix-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'svix-signature': svix.sign('msg_svix_1', now, body),
+      },
+      validateStatus: () => true,
+      proxy: false,
+    });
+    assert.ok(accepted.status >= 200 && accepted.status < 300, `receiver answered ${accepted.status}`);
+    await eventually(
+      () => pushes.find((p) => p.type === 'activity' && p.action.how === 'keypad'),
+      'push from the Svix-signed event',
+    );
     const types = new Set(
       seam.emulator.webhooks.deliveries.map((d) => (JSON.parse(d.body) as { event_type: string }).event_type),
     );
@@ -142,6 +219,25 @@ describe("seam: driver requests and emulator answers against Seam's OpenAPI docu
       end: new Date(Date.now() + 4 * 86_400_000).toISOString(),
     });
     const grantId = String(granted.share?.id);
+    // A second installation without the journal finds what the first made, through Seam's look-ups.
+    const other = makeDriver(
+      { apiKey: SEAM_EMULATOR_API_KEY, baseUrl: seam.url },
+      { storage: new MemoryStorage() },
+    );
+    try {
+      await other.driver.start();
+      await other.driver.shares.share(ids.saltoLock, {
+        kind: 'mobile_key',
+        lockId: 'seam_lobby',
+        email: 'jane@example.com',
+        fullName: 'Reservation 3333122-433',
+        accessGroupIds: [ids.accessGroups.mainEntrance, ids.accessGroups.apartment101],
+        start: new Date(Date.now() + 86_400_000).toISOString(),
+        end: new Date(Date.now() + 4 * 86_400_000).toISOString(),
+      });
+    } finally {
+      await other.driver.stop();
+    }
     await h.driver.shares.list(ids.saltoLock);
     await h.driver.shares.share(ids.saltoLock, { kind: 'revoke_mobile_key', lockId: 'seam_lobby', grantId });
     const paths = new Set(seam.emulator.exchanges.map((x) => x.path));

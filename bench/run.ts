@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { measureCodes } from './codes';
 import { measureCommandOverhead } from './command-overhead';
 import { measureBridgeFanout } from './bridge-fanout';
+import { measureAugustPush } from './august-push';
 import { round } from './stats';
 
 const ACCOUNTS = 8;
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
   log('access codes (engine, and a code set to 1,000 locks)');
   const codes = await measureCodes(1000, ACCOUNTS);
 
+  log('August: REST calls per poll cycle, 100 locks, PubNub up and down (August emulator)');
+  const augustPush = await measureAugustPush(100);
+
   const report = {
     machine,
     accounts: ACCOUNTS,
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
     scale,
     perLock,
     codes,
+    augustPush,
     seconds: round((Date.now() - started) / 1000, 1),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n\n`);
@@ -150,6 +155,16 @@ async function main(): Promise<void> {
     `code set to ${codes.codeSet.locks} locks: ms, vendor calls`,
     `${codes.codeSet.ms}, ${codes.codeSet.vendorRequests}`,
     `${codes.codeSet.ok} ok`,
+  ]);
+  rows.push([
+    `August, ${augustPush.locks} locks: REST calls per cycle, push up / down`,
+    `${augustPush.pushUp.restCallsPerCycle} / ${augustPush.pushDown.restCallsPerCycle}`,
+    `goal: ~0 / <= ${1 + augustPush.locks}; + ${augustPush.resync.restCalls} per ${augustPush.resync.everyMinutes}-min resync`,
+  ]);
+  rows.push([
+    'August: push to hub state (ms, emulator PubNub + pubnub SDK)',
+    String(augustPush.pushUp.pushToHubStateMs),
+    '',
   ]);
   const w = Math.max(...rows.map((r) => r[0].length));
   const v = Math.max(...rows.map((r) => r[1].length));

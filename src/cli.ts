@@ -4,7 +4,10 @@ import { USAGE, UsageError, parseArgs } from './cli/args';
 import { loadConfigFile } from './cli/load-config';
 import { defaultDataDir, startDaemon, untilSignal } from './cli/daemon';
 import { runDemo } from './cli/demo';
+import { readPassword } from './cli/read-password';
+import { hashPassword } from './mqtt/password-hash';
 import { VERSION } from './version';
+import type { LockbridgeConfig } from './config/types';
 
 /** The `lockbridge` command. Bad arguments or configuration: a clear message and exit code 2. */
 async function main(argv: string[]): Promise<number> {
@@ -19,8 +22,12 @@ async function main(argv: string[]): Promise<number> {
     case 'demo':
       await runDemo(cmd);
       return 0;
+    case 'hash-password': {
+      process.stdout.write(`${await hashPassword(await readPassword())}\n`);
+      return 0;
+    }
     case 'run': {
-      const config = await loadConfigFile(cmd.config);
+      const config = withMqttPort(await loadConfigFile(cmd.config), cmd.mqttPort);
       const daemon = await startDaemon(config, cmd.dataDir ?? defaultDataDir(), cmd.verbose);
       process.stdout.write(
         `MQTT broker: ${daemon.bridge.brokerUrl}\nLockbridge is running with ${(await daemon.runtime.hub.listLocks()).length} lock(s). Press Ctrl-C to stop.\n`,
@@ -31,6 +38,15 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
   }
+}
+
+/** `--mqtt-port` overrides the embedded broker's port; it means nothing with an external broker. */
+function withMqttPort(config: LockbridgeConfig, port: number | undefined): LockbridgeConfig {
+  if (port === undefined) return config;
+  if (config.mqtt?.url)
+    throw new UsageError("--mqtt-port sets the embedded broker's port; this config uses mqtt.url");
+  const mqtt = config.mqtt ?? {};
+  return { ...config, mqtt: { ...mqtt, embedded: { ...mqtt.embedded, port } } };
 }
 
 main(process.argv.slice(2)).then(

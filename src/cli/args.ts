@@ -3,18 +3,23 @@ import { LockbridgeError } from '../core/errors';
 export type CliCommand =
   | { command: 'help' }
   | { command: 'version' }
-  | { command: 'run'; config: string; dataDir?: string; verbose: boolean }
+  | { command: 'run'; config: string; dataDir?: string; mqttPort?: number; verbose: boolean }
+  | { command: 'hash-password' }
   | { command: 'demo'; mqttPort: number; verbose: boolean };
 
 export const USAGE = `lockbridge: cloud smart locks on MQTT, with Home Assistant discovery
 
 Usage:
-  lockbridge run --config <file> [--data-dir <dir>] [--verbose]
+  lockbridge run --config <file> [--data-dir <dir>] [--mqtt-port <n>] [--verbose]
       Runs the bridge: every lock of every account in <file> on MQTT.
       Tokens, caches and the access-code journal go to <dir> (default ~/.lockbridge).
+      --mqtt-port overrides mqtt.embedded.port (0 picks a free one).
   lockbridge demo [--mqtt-port <n>] [--verbose]
       Runs the sandbox: every vendor emulator with a few locks, an embedded MQTT broker on
       127.0.0.1 (port 1883 by default; 0 picks a free one) and the bridge. No vendor account needed.
+  lockbridge hash-password
+      Reads a password (typed, or from standard input) and prints its salted scrypt hash, for
+      mqtt.embedded.users[].passwordHash.
   lockbridge --help | --version
 
 Exit codes: 0 stopped cleanly, 1 failed while running, 2 bad arguments or configuration.
@@ -31,6 +36,14 @@ function takeValue(argv: string[], i: number, flag: string): string {
   const value = argv[i + 1];
   if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
   return value;
+}
+
+function portFlag(raw: string | true | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (raw === true || raw === '' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--mqtt-port must be a port number from 0 to 65535 (0 picks a free one)');
+  return port;
 }
 
 export function parseArgs(argv: string[]): CliCommand {
@@ -57,21 +70,27 @@ export function parseArgs(argv: string[]): CliCommand {
   const verbose = flags.get('verbose') === true;
   switch (command) {
     case 'run': {
-      allow(['config', 'data-dir', 'verbose']);
+      allow(['config', 'data-dir', 'mqtt-port', 'verbose']);
       const config = flags.get('config');
       if (typeof config !== 'string' || !config) throw new UsageError('run needs --config <file>');
       const dataDir = flags.get('data-dir');
-      return { command: 'run', config, dataDir: typeof dataDir === 'string' ? dataDir : undefined, verbose };
+      const mqttPort = portFlag(flags.get('mqtt-port'));
+      const out: CliCommand = {
+        command: 'run',
+        config,
+        dataDir: typeof dataDir === 'string' ? dataDir : undefined,
+        verbose,
+      };
+      if (mqttPort !== undefined) out.mqttPort = mqttPort;
+      return out;
     }
     case 'demo': {
       allow(['mqtt-port', 'verbose']);
-      const raw = flags.get('mqtt-port');
-      const mqttPort = raw === undefined ? 1883 : Number(raw);
-      if (!Number.isInteger(mqttPort) || mqttPort < 0 || mqttPort > 65535) {
-        throw new UsageError('--mqtt-port must be a port number from 0 to 65535 (0 picks a free one)');
-      }
-      return { command: 'demo', mqttPort, verbose };
+      return { command: 'demo', mqttPort: portFlag(flags.get('mqtt-port')) ?? 1883, verbose };
     }
+    case 'hash-password':
+      allow([]);
+      return { command: 'hash-password' };
     default:
       throw new UsageError(`Unknown command "${command}"`);
   }

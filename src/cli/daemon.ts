@@ -6,7 +6,10 @@ import { globalRedactor } from '../core/redact';
 import type { LockbridgeConfig } from '../config/types';
 import { createRuntime, type Runtime } from '../runtime';
 import { startMqttBridge, type MqttBridge } from '../mqtt';
+import { PortInUseError } from '../mqtt/embedded-broker';
+import { LockbridgeError } from '../core/errors';
 import { VERSION } from '../version';
+import { ensureWritableDataDir } from './data-dir';
 
 export interface Daemon {
   runtime: Runtime;
@@ -19,12 +22,20 @@ export function defaultDataDir(): string {
   return join(homedir(), '.lockbridge');
 }
 
+/** Every account's `unlockCode`, by account id: the bridge asks for it on UNLOCK and OPEN. */
+export function accountUnlockCodes(config: LockbridgeConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const account of config.accounts) if (account.unlockCode) out[account.id] = account.unlockCode;
+  return out;
+}
+
 /** Starts the hub and the MQTT bridge for a configuration; shared by `run` and `demo`. */
 export async function startDaemon(
   config: LockbridgeConfig,
   dataDir: string,
   verbose: boolean,
 ): Promise<Daemon> {
+  await ensureWritableDataDir(dataDir);
   const logger = new RedactingLogger(consoleSink(), {
     level: verbose ? 'debug' : (config.logLevel ?? 'info'),
     redactor: globalRedactor,
@@ -41,9 +52,15 @@ export async function startDaemon(
       config: config.mqtt ?? {},
       logger: logger.child('mqtt'),
       version: VERSION,
+      accountUnlockCodes: accountUnlockCodes(config),
     });
   } catch (err) {
     await runtime.stop();
+    if (err instanceof PortInUseError && err.setting === 'mqtt.embedded.port')
+      throw new LockbridgeError(
+        'invalid_config',
+        `${err.message}, or with --mqtt-port <n> (0 picks a free one)`,
+      );
     throw err;
   }
   let stopping: Promise<void> | undefined;

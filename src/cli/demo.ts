@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LockbridgeConfig } from '../config/types';
-import { LockbridgeError } from '../core/errors';
 import { startDaemon, untilSignal } from './daemon';
 
 /** `lockbridge demo`: the sandbox, with a guide printed to stdout. */
@@ -26,12 +25,6 @@ export async function runDemo(
     daemon = await startDaemon(config, dataDir, options.verbose);
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
-    if (err instanceof LockbridgeError && err.message.includes('EADDRINUSE')) {
-      throw new LockbridgeError(
-        err.code,
-        `${err.message}; run the demo with --mqtt-port 0 to pick a free port`,
-      );
-    }
     throw err;
   }
   try {

@@ -44,6 +44,8 @@ export const accountSchemas = {
       apiKey: { type: 'string', minLength: 1 },
       installId: { type: 'string', minLength: 1 },
       liveUpdates: { type: 'boolean' },
+      liveUpdatesUrl: { type: 'string', pattern: '^(https?|wss?)://' },
+      resyncMinutes: { type: 'number', minimum: 1 },
     },
   },
   seam: {
@@ -86,6 +88,7 @@ export const accountSchemas = {
           listenHost: { type: 'string', minLength: 1 },
           listenPort: { type: 'integer', minimum: 0, maximum: 65535 },
           path: { type: 'string', pattern: '^/' },
+          secret: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' },
         },
       },
     },
@@ -109,6 +112,16 @@ export const accountSchemas = {
           listenPort: { type: 'integer', minimum: 0, maximum: 65535 },
           path: { type: 'string', pattern: '^/' },
           bearer: { type: 'string', minLength: 8 },
+          auth: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['type', 'secret'],
+            properties: {
+              type: { enum: ['hmac_sha256', 'bearer_token', 'header', 'bearerToken', 'apiKeyHeader'] },
+              secret: { type: 'string', minLength: 8 },
+              header: { type: 'string', pattern: '^[A-Za-z0-9-]+$' },
+            },
+          },
         },
       },
     },
@@ -150,6 +163,26 @@ export const mqttSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         username: { type: 'string', minLength: 1 },
         password: { type: 'string', minLength: 1 },
+        users: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['username', 'rights'],
+            oneOf: [{ required: ['passwordHash'] }, { required: ['passwordFile'] }],
+            properties: {
+              username: { type: 'string', minLength: 1, maxLength: 128 },
+              passwordHash: {
+                type: 'string',
+                pattern: '^\\$scrypt\\$',
+                description: 'Printed by `lockbridge hash-password`',
+              },
+              passwordFile: { type: 'string', minLength: 1 },
+              rights: { enum: ['command', 'read'] },
+            },
+          },
+        },
         tls: {
           type: 'object',
           additionalProperties: false,
@@ -172,9 +205,21 @@ export const mqttSchema = {
     },
     publishCodes: { type: 'boolean' },
     maxCommandAgeSeconds: { type: 'number', minimum: 1 },
-    allowedUsers: { type: 'array', items: { type: 'string' } },
+    allowedUsers: { type: 'array', items: { type: 'string', minLength: 1 } },
+    responseTopicPrefix: { type: 'string', pattern: '^[^#+\\s]+$', minLength: 1 },
     unlockCodes: { type: 'object', additionalProperties: { type: 'string', minLength: 4 } },
   },
+} as const;
+
+/**
+ * `mqtt.unlockCode` of a surface that uses a running daemon (Homebridge's `source: "mqtt"`): sent with
+ * UNLOCK and OPEN when the daemon guards its locks with an unlock code (HomeKit has no code entry).
+ */
+export const remoteUnlockCodeSchema = {
+  type: 'string',
+  minLength: 4,
+  maxLength: 64,
+  description: "Sent with UNLOCK and OPEN when the daemon's locks need an unlock code",
 } as const;
 
 export const configSchema = {

@@ -28,8 +28,18 @@ export interface AugustAccountConfig extends AccountBase {
   apiKey?: string;
   /** Stable install id; generated and stored when absent. */
   installId?: string;
-  /** Use the websocket subscriber for live updates (falls back to polling). */
+  /**
+   * Live updates (default on): PubNub for August and Yale Access, Socket.IO for Yale Home and Yale
+   * Global. While they are up the locks are not polled; while down, polling takes over.
+   */
   liveUpdates?: boolean;
+  /**
+   * Where live updates come from, when not the brand's own service: a PubNub origin or a Socket.IO
+   * URL (http://127.0.0.1:port for the emulator). Default: the baseUrl host when baseUrl is set.
+   */
+  liveUpdatesUrl?: string;
+  /** While live updates are up, the locks are re-read from the API this often (default 30). */
+  resyncMinutes?: number;
 }
 
 export interface SeamAccountConfig extends AccountBase {
@@ -53,7 +63,14 @@ export interface UnlocAccountConfig extends AccountBase {
    * Receive Unloc key events (someone opened with a key) on a local listener that Unloc can reach.
    * webhookUrl is what Unloc is told; absent, it is http://listenHost:port/path of the listener.
    */
-  keyEvents?: { webhookUrl?: string; listenHost?: string; listenPort?: number; path?: string };
+  keyEvents?: {
+    webhookUrl?: string;
+    listenHost?: string;
+    listenPort?: number;
+    path?: string;
+    /** The secret last segment of the registered URL; absent, a random one is kept in storage. */
+    secret?: string;
+  };
 }
 
 export interface SmartphoneKeyAccountConfig extends AccountBase {
@@ -69,7 +86,19 @@ export interface SmartphoneKeyAccountConfig extends AccountBase {
    * listener, set as the API destination in the partner portal. bearer: the static Bearer token
    * configured there, checked on each delivery.
    */
-  webhook?: { listenHost?: string; listenPort?: number; path?: string; bearer?: string };
+  webhook?: {
+    listenHost?: string;
+    listenPort?: number;
+    path?: string;
+    /** Shorthand for auth {type: 'bearer_token', secret: bearer}. */
+    bearer?: string;
+    /** How SmartphoneKey signs deliveries: HMAC-SHA256 of the body, a Bearer, or a custom header. */
+    auth?: {
+      type: 'hmac_sha256' | 'bearer_token' | 'header' | 'bearerToken' | 'apiKeyHeader';
+      secret: string;
+      header?: string;
+    };
+  };
 }
 
 /** Runs every vendor emulator in-process with a few locks each: Lockbridge with no vendor account. */
@@ -87,6 +116,17 @@ export type AccountConfig =
 
 export type VendorAccountConfig = Exclude<AccountConfig, SandboxAccountConfig>;
 
+/** A user of the embedded broker, with its own password and rights. */
+export interface EmbeddedUserConfig {
+  username: string;
+  /** The password's salted scrypt hash, as `lockbridge hash-password` prints it ... */
+  passwordHash?: string;
+  /** ... or a file holding the password or its hash (a Docker or systemd secret). One of the two. */
+  passwordFile?: string;
+  /** command: commands, requests and their responses; read: states, lists, availability and activity only. */
+  rights: 'command' | 'read';
+}
+
 export interface MqttConfig {
   /** External broker (mqtt://, mqtts://, ws://). Absent: the embedded broker. */
   url?: string;
@@ -103,8 +143,11 @@ export interface MqttConfig {
   embedded?: {
     host?: string;
     port?: number;
+    /** One login for everyone (it may command); mqtt.embedded.users gives each user its own. */
     username?: string;
     password?: string;
+    /** Users, each with its own password (hashed) and rights. */
+    users?: EmbeddedUserConfig[];
     tls?: { cert: string; key: string; port?: number };
   };
   homeAssistant?: { enabled?: boolean; prefix?: string };
@@ -112,8 +155,16 @@ export interface MqttConfig {
   publishCodes?: boolean;
   /** Commands older than this (by their expires_at or sent_at) are refused. */
   maxCommandAgeSeconds?: number;
-  /** MQTT users allowed to send commands and requests (empty: anyone the broker lets in). */
+  /**
+   * Users of mqtt.embedded.users who may send commands and requests (besides having rights "command").
+   * Without per-user credentials it is a configuration error: a name alone proves nothing.
+   */
   allowedUsers?: string[];
+  /**
+   * MQTT 5 response topics must start with this (default: any topic outside the bridge's own, the
+   * discovery prefix and command topics such as `.../set`).
+   */
+  responseTopicPrefix?: string;
   /** Per-lock unlock codes, by Lockbridge lock id. */
   unlockCodes?: Record<string, string>;
 }

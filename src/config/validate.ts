@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import { LockbridgeError, type ErrorReason } from '../core/errors';
 import { configSchema, accountSchemas } from './schema';
+import { mqttConfigProblems } from './mqtt-rules';
 import type { AccountConfig, LockbridgeConfig } from './types';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -37,6 +38,8 @@ function describe(err: ErrorObject): string {
       return `must be ${JSON.stringify(err.params.allowedValue)}`;
     case 'anyOf':
       return 'needs one of the alternatives (for SmartphoneKey: apiKey or jwt)';
+    case 'oneOf':
+      return 'needs exactly one of passwordHash or passwordFile';
     default:
       return err.message ?? 'is invalid';
   }
@@ -80,6 +83,11 @@ export function validateConfig(value: unknown): LockbridgeConfig {
     }
     ids.add(account.id);
   }
+  const problems = mqttConfigProblems(config.mqtt);
+  if (problems.length > 0)
+    throw new LockbridgeError('invalid_config', `Invalid configuration: ${problems.join('; ')}`, {
+      reasons: problems.map((message) => ({ code: 'invalid_config', message })),
+    });
   return config;
 }
 

@@ -6,3 +6,4 @@ export * from './logger';
 export * from './redact';
 export * from './storage';
 export * from './clock';
+export * from './deadline';

@@ -4,6 +4,7 @@ import { LockbridgeError, type ErrorCode } from '../core/errors';
 import { type Logger, silentLogger } from '../core/logger';
 import { Redactor } from '../core/redact';
 import { sleep } from '../core/clock';
+import { OUTCOME_UNKNOWN, type CommandDeadline } from '../core/deadline';
 import type { RequestBudget } from './budget';
 import {
   DEFAULT_RETRY,
@@ -30,6 +31,13 @@ export interface HttpRequest {
   /** Per-request retry count override (0 disables retries). */
   retries?: number;
   signal?: AbortSignal;
+  /**
+   * The deadline of the lock command this request acts for. Nothing is written after it: the client
+   * checks it after every wait (budget token, Retry-After, backoff) and just before the socket write,
+   * and its signal ends an unanswered request at the deadline. Writing the request marks the
+   * command's outcome as unknown until an answer says the vendor did nothing.
+   */
+  deadline?: CommandDeadline;
 }
 
 export interface HttpResponse<T> {
@@ -131,26 +139,37 @@ export class HttpClient {
     const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
     const what = `${req.method.toUpperCase()} ${req.url.split('?')[0]}`;
 
+    const deadline = req.deadline;
+    const signal = anySignal(req.signal, deadline?.signal);
+    // The deadline's answer wins over a plain abort: it knows whether anything was sent.
     const aborted = () =>
-      new LockbridgeError('timeout', `${this.options.vendor} request aborted`, {
-        vendor: this.options.vendor,
-        requestId,
-      });
+      deadline?.passed()
+        ? deadline.error()
+        : new LockbridgeError('timeout', `${this.options.vendor} request aborted`, {
+            vendor: this.options.vendor,
+            requestId,
+          });
     for (let attempt = 0; ; attempt++) {
-      if (req.signal?.aborted) throw aborted();
+      if (signal?.aborted) throw aborted();
+      deadline?.check();
       if (this.budget) {
+        // A wait that cannot end before the deadline (a 429 pause of the account) is refused at once.
+        if (deadline && this.budget.delayMs() >= deadline.remainingMs()) throw deadline.error();
         try {
-          await this.budget.take(req.signal);
+          await this.budget.take(signal);
         } catch (err) {
-          if (req.signal?.aborted) throw aborted();
+          if (signal?.aborted) throw aborted();
           throw err;
         }
       }
+      // The last check before the socket write: nothing goes out after the deadline.
+      deadline?.check();
       let failure: FailureKind;
       let mapped: LockbridgeError;
       const started = Date.now();
       try {
         this.sent++;
+        deadline?.noteSent();
         const res: AxiosResponse = await this.axios.request({
           method: req.method,
           url: req.url,
@@ -158,35 +177,39 @@ export class HttpClient {
           data: req.data,
           headers: { 'x-request-id': requestId, ...req.headers },
           timeout: req.timeoutMs ?? this.options.timeoutMs ?? 15_000,
-          signal: req.signal,
+          signal,
         });
         const headers = normalizeHeaders(res.headers);
         this.logger.debug(
           `${this.options.vendor} ${what} -> ${res.status} (${Date.now() - started} ms, ${requestId})`,
         );
-        if (res.status < 400) return { status: res.status, data: res.data as T, headers, requestId };
+        if (res.status < 400) {
+          this.budget?.noteSuccess();
+          return { status: res.status, data: res.data as T, headers, requestId };
+        }
+        // A 4xx answer (but a 408) says the vendor did not act on it.
+        if (res.status < 500 && res.status !== 408) deadline?.noteRefused();
         const retryAfterMs = parseRetryAfter(headers['retry-after']);
         if (res.status === 429)
           this.budget?.pause(retryAfterMs ?? backoffMs(attempt, policy, undefined, this.options.random));
         failure = { kind: 'status', status: res.status, retryAfterMs };
         mapped = this.mapStatus(res.status, res.data, req, requestId, retryAfterMs);
       } catch (err) {
-        if (req.signal?.aborted)
-          throw new LockbridgeError('timeout', `${this.options.vendor} request aborted`, {
-            vendor: this.options.vendor,
-            requestId,
-          });
+        if (signal?.aborted) throw aborted();
         failure = classifyTransportError(err);
-        mapped = transportError(this.options.vendor, failure, what, requestId, err);
+        if (failure.kind === 'refused') deadline?.noteRefused();
+        mapped = transportError(this.options.vendor, failure, what, requestId, err, idempotent);
         this.logger.debug(`${this.options.vendor} ${what} failed: ${failure.kind} (${requestId})`);
       }
       if (attempt >= retries || !isRetryable(failure, idempotent)) throw mapped;
       const retryAfter = failure.kind === 'status' ? failure.retryAfterMs : undefined;
       const delay = backoffMs(attempt, policy, retryAfter, this.options.random);
       if (delay > (this.options.maxRetryWaitMs ?? 10_000)) throw mapped;
+      // A retry that could only go out after the deadline is not waited for.
+      if (deadline && delay >= deadline.remainingMs()) throw deadline.error();
       this.logger.debug(`${this.options.vendor} ${what}: retry ${attempt + 1}/${retries} in ${delay} ms`);
       try {
-        await sleep(delay, req.signal);
+        await sleep(delay, signal);
       } catch {
         throw aborted();
       }
@@ -245,18 +268,30 @@ function transportError(
   what: string,
   requestId: string,
   cause: unknown,
+  idempotent: boolean,
 ): LockbridgeError {
+  // A request that acts once (an unlock) and got no answer may or may not have acted.
+  const unknown = !idempotent && failure.kind !== 'refused';
+  const reasons = unknown
+    ? [{ code: OUTCOME_UNKNOWN, message: 'Sent to the vendor; no answer came' }]
+    : undefined;
   if (failure.kind === 'timeout') {
-    return new LockbridgeError('timeout', `${vendor} did not answer ${what} in time`, {
-      vendor,
-      requestId,
-      cause,
-    });
+    return new LockbridgeError(
+      'timeout',
+      `${vendor} did not answer ${what} in time${unknown ? '; outcome unknown' : ''}`,
+      { vendor, requestId, cause, reasons },
+    );
   }
-  return new LockbridgeError('vendor_unavailable', `${vendor} connection failed on ${what}`, {
-    vendor,
-    requestId,
-    retryable: true,
-    cause,
-  });
+  return new LockbridgeError(
+    'vendor_unavailable',
+    `${vendor} connection failed on ${what}${unknown ? '; outcome unknown' : ''}`,
+    { vendor, requestId, retryable: !unknown, cause, reasons },
+  );
+}
+
+/** One signal that aborts when any of the given ones does. */
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
 }

@@ -17,17 +17,20 @@ export type FailureKind =
   | { kind: 'timeout' };
 
 /**
- * A request may be retried when the vendor cannot have acted on it (429, connection refused), or when
- * acting twice is harmless (idempotent requests on 502, 503, resets and timeouts). A non-idempotent
- * call (an unlock, a code create) is never retried after a timeout, a reset or a 5xx.
+ * A request may be retried when it never reached the vendor (connection refused), or when acting twice
+ * is harmless (idempotent requests, including a command the vendor dedupes by our request id, on 429,
+ * 502, 503, resets and timeouts). A non-idempotent call (an unlock, a code create) is never retried
+ * after a 429, a 5xx, a reset or a timeout: the caller gets the answer and decides, with its deadline.
  */
 export function isRetryable(failure: FailureKind, idempotent: boolean): boolean {
   switch (failure.kind) {
     case 'refused':
       return true;
     case 'status':
-      if (failure.status === 429) return true;
-      return idempotent && (failure.status === 502 || failure.status === 503 || failure.status === 504);
+      return (
+        idempotent &&
+        (failure.status === 429 || failure.status === 502 || failure.status === 503 || failure.status === 504)
+      );
     case 'reset':
     case 'timeout':
       return idempotent;

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { toLockbridgeError } from '../core/errors';
+import { LockbridgeError, toLockbridgeError } from '../core/errors';
+import { mqttConfigProblems } from '../config/mqtt-rules';
 import type { LockSource } from '../core/lock-source';
 import type { Logger } from '../core/logger';
 import { systemClock, type Clock } from '../core/clock';
 import type { MqttConfig } from '../config/types';
 import { BrokerAcl } from './broker-acl';
+import { loadBrokerUsers } from './broker-users';
 import { CommandGuard } from './command-guard';
 import { MqttConnection } from './connection';
 import { EmbeddedBroker } from './embedded-broker';
@@ -22,7 +24,8 @@ import { InFlightLimiter } from './limiter';
 import { operations } from './operations';
 import { Responder } from './responder';
 import { DEFAULT_EMBEDDED_PORT, resolveSettings } from './settings';
-import { Topics, cleanId } from './topics';
+import { systemTimers, type Timers } from './timers';
+import { Topics } from './topics';
 
 export interface MqttBridge {
   /** The mqtt:// URL clients should use (the embedded broker's, or the configured one). */
@@ -41,6 +44,8 @@ export interface MqttBridgeOptions {
   /** Unlock codes by account id (the accounts' `unlockCode`), besides mqtt.unlockCodes by lock. */
   accountUnlockCodes?: Record<string, string>;
   clock?: Clock;
+  /** Timers for debounced work (Home Assistant birth messages); tests fire them by hand. */
+  timers?: Timers;
   /** How long the first connection may take (default 10 s). */
   connectTimeoutMs?: number;
   /** Pause between reconnection attempts (default 2 s). */
@@ -60,6 +65,9 @@ const STOP_GRACE_MS = 2000;
 export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttBridge> {
   const { config, source } = options;
   const logger = options.logger;
+  const problems = mqttConfigProblems(config);
+  if (problems.length > 0)
+    throw new LockbridgeError('invalid_config', `Invalid configuration: ${problems.join('; ')}`);
   const settings = resolveSettings(config, options.accountUnlockCodes);
   const topics = new Topics(settings.baseTopic);
   const clock = options.clock ?? systemClock;
@@ -71,22 +79,16 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
   };
   if (!config.url) {
     const embedded = config.embedded ?? {};
-    const login =
-      embedded.username && embedded.password
-        ? { username: embedded.username, password: embedded.password }
-        : undefined;
     const acl = new BrokerAcl({
       topics,
       discoveryPrefix: settings.homeAssistant.prefix,
-      discoveryNode: cleanId(settings.baseTopic),
-      login,
+      users: await loadBrokerUsers(embedded),
       bridgeLogin,
       allowedUsers: settings.allowedUsers,
     });
     broker = await EmbeddedBroker.start({
       host: embedded.host,
       port: embedded.port ?? DEFAULT_EMBEDDED_PORT,
-      hasLogin: login !== undefined,
       tls: embedded.tls,
       acl,
       logger: logger.child('broker'),
@@ -128,6 +130,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     responder,
     logger,
     clock,
+    timers: options.timers ?? systemTimers,
     version: options.version ?? '0.0.0',
   };
   const guard = new CommandGuard(settings, clock);

@@ -1,4 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { BrokerRights, BrokerUser } from './broker-users';
+import { hashPasswordSync, verifyPassword, type ParsedHash } from './password-hash';
 import { filtersOverlap, topicMatches, type Topics } from './topics';
 
 /** Constant-time string comparison: both sides are hashed to equal-length digests first. */
@@ -11,30 +13,34 @@ export function secretEquals(given: string | Buffer | undefined, expected: strin
 
 export interface AclOptions {
   topics: Topics;
-  /** Home Assistant discovery prefix and our node id in it. */
+  /** Home Assistant's discovery prefix: only the bridge publishes under it (its birth topic aside). */
   discoveryPrefix: string;
-  discoveryNode: string;
-  /** The one configured login of the embedded broker; absent: anonymous clients (loopback only). */
-  login?: { username: string; password: string };
+  /** The embedded broker's users; absent: anonymous clients (loopback only), and everyone may command. */
+  users?: BrokerUser[];
   /** The bridge's own login (random per start). */
   bridgeLogin: { username: string; password: string };
-  /** Users who may send commands and requests; empty: everyone the broker lets in. */
+  /** When not empty, only these users (with rights "command") may command. Needs `users`. */
   allowedUsers: string[];
 }
 
 export type AclVerdict = { ok: true } | { ok: false; reason: string };
 
 /**
- * Who may do what on the embedded broker. Pure, so it is tested without a broker:
- * - only the bridge publishes what the bridge owns (states, availability, lists, responses, discovery),
- *   so nobody can fake a lock state to Home Assistant;
- * - commands and requests come only from allowed users;
+ * Who may do what on the embedded broker. Pure but for password checks, so it is tested without a broker:
+ * - a user is who its password says (salted scrypt hashes; an unknown name costs the same time);
+ * - only the bridge publishes what the bridge owns (states, availability, lists, responses) and
+ *   anything under the discovery prefix but Home Assistant's birth topic, so nobody can fake a lock
+ *   state or plant an entity in Home Assistant;
+ * - commands and requests come only from users with rights "command";
  * - users who may not send requests may not read responses either (they can carry PIN codes).
  */
 export class BrokerAcl {
   private readonly bridgeOwned: string[];
   private readonly commandFilters: string[];
   private readonly responseFilters: string[];
+  private readonly users?: Map<string, BrokerUser>;
+  /** Verified when the name is unknown, so timing does not tell which names exist. */
+  private readonly decoy: ParsedHash;
 
   constructor(private readonly options: AclOptions) {
     const t = options.topics;
@@ -43,24 +49,31 @@ export class BrokerAcl {
       t.bridgeLocks,
       t.bridgeAccounts,
       t.allResponses,
+      `${t.base}/bridge/sync/#`,
       t.anyLock('state'),
       t.anyLock('availability'),
       t.anyLock('activity'),
       t.anyLock('code'),
-      `${options.discoveryPrefix}/+/${options.discoveryNode}/#`,
+      `${options.discoveryPrefix}/#`,
     ];
     this.commandFilters = [t.anyLock('set'), t.allRequests];
     this.responseFilters = [t.allResponses, t.anyLock('code')];
+    if (options.users) this.users = new Map(options.users.map((u) => [u.username, u]));
+    this.decoy = options.users?.[0]?.password ?? hashPasswordSync(randomBytes(16).toString('hex'));
   }
 
-  authenticate(username: string | undefined, password: Buffer | undefined): boolean {
-    const { bridgeLogin, login } = this.options;
+  /** Whether the broker requires a login (anything but loopback needs one). */
+  get hasLogin(): boolean {
+    return this.users !== undefined;
+  }
+
+  async authenticate(username: string | undefined, password: Buffer | undefined): Promise<boolean> {
+    const { bridgeLogin } = this.options;
     if (username === bridgeLogin.username) return secretEquals(password, bridgeLogin.password);
-    if (!login) return true;
-    // Both compared, always, so timing does not tell which one was wrong.
-    const userOk = secretEquals(username ?? '', login.username);
-    const passOk = secretEquals(password, login.password);
-    return userOk && passOk;
+    if (!this.users) return true;
+    const user = username === undefined ? undefined : this.users.get(username);
+    const ok = await verifyPassword(password ?? Buffer.alloc(0), user?.password ?? this.decoy);
+    return ok && user !== undefined && password !== undefined;
   }
 
   isBridge(username: string | undefined): boolean {
@@ -74,7 +87,7 @@ export class BrokerAcl {
 
   mayPublish(username: string | undefined, topic: string, retain = false): AclVerdict {
     if (this.isBridge(username)) return { ok: true };
-    if (topic.startsWith('$SYS/')) return { ok: false, reason: '$SYS topics are reserved' };
+    if (topic.startsWith('$')) return { ok: false, reason: '$ topics are reserved' };
     if (this.isCommandTopic(topic)) {
       if (!this.mayCommand(username))
         return { ok: false, reason: 'this user may not send commands or requests' };
@@ -82,6 +95,8 @@ export class BrokerAcl {
       if (retain) return { ok: false, reason: 'commands and requests must not be retained' };
       return { ok: true };
     }
+    // Home Assistant announces itself here; the bridge debounces what it does about it.
+    if (topic === `${this.options.discoveryPrefix}/status`) return { ok: true };
     if (this.bridgeOwned.some((f) => topicMatches(f, topic)))
       return { ok: false, reason: 'only the bridge publishes on this topic' };
     return { ok: true };
@@ -94,8 +109,17 @@ export class BrokerAcl {
     return { ok: true };
   }
 
+  rightsOf(username: string | undefined): BrokerRights {
+    return this.mayCommand(username) ? 'command' : 'read';
+  }
+
   private mayCommand(username: string | undefined): boolean {
     const allowed = this.options.allowedUsers;
-    return allowed.length === 0 || (username !== undefined && allowed.includes(username));
+    // Without users, a name is whatever a client claims: allowedUsers then lets nobody in (and the
+    // configuration refuses that combination before it gets here).
+    if (!this.users) return allowed.length === 0;
+    const user = username === undefined ? undefined : this.users.get(username);
+    if (!user || user.rights !== 'command') return false;
+    return allowed.length === 0 || allowed.includes(user.username);
   }
 }

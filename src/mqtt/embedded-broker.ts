@@ -11,11 +11,24 @@ export interface EmbeddedBrokerOptions {
   host?: string;
   /** Default 1883; 0 picks a free port. */
   port: number;
-  hasLogin: boolean;
   /** PEM text or file paths; the TLS listener is on tls.port (default 8883, 0 = free port). */
   tls?: { cert: string; key: string; port?: number };
   acl: BrokerAcl;
   logger: Logger;
+}
+
+/** The embedded broker's port is taken (another lockbridge or MQTT broker): invalid_config, exit 2. */
+export class PortInUseError extends LockbridgeError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly setting: string,
+  ) {
+    super(
+      'invalid_config',
+      `The embedded MQTT broker cannot listen on ${host}:${port}: the port is already in use (is another lockbridge or MQTT broker running?); choose another port with ${setting}`,
+    );
+  }
 }
 
 /** CONNACK return code 4 (MQTT 3.1.1 "bad user name or password"). */
@@ -46,20 +59,20 @@ export class EmbeddedBroker {
 
   static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
     const host = options.host ?? '127.0.0.1';
-    if (!isLoopbackHost(host) && !options.hasLogin) {
+    if (!isLoopbackHost(host) && !options.acl.hasLogin) {
       throw new LockbridgeError(
         'invalid_config',
-        `The embedded MQTT broker will not listen on ${host} without mqtt.embedded.username and password ` +
-          '(anyone on the network could unlock your doors); set them, and consider mqtt.embedded.tls',
+        `The embedded MQTT broker will not listen on ${host} without a login: set mqtt.embedded.users ` +
+          '(or username and password); anyone on the network could unlock your doors. Consider mqtt.embedded.tls',
       );
     }
     const broker = await Aedes.createBroker({ maxClientsIdLength: 64 });
     const self = new EmbeddedBroker(broker, options);
     self.installHooks();
+    // No Nagle: small request/response packets would otherwise wait for delayed ACKs.
+    const plain = net.createServer({ noDelay: true }, broker.handle);
     try {
-      // No Nagle: small request/response packets would otherwise wait for delayed ACKs.
-      const plain = net.createServer({ noDelay: true }, broker.handle);
-      const port = await listen(plain, options.port, host);
+      const port = await listen(plain, options.port, host, 'mqtt.embedded.port');
       self.servers.push(plain);
       self.url = `mqtt://${clientHost(host)}:${port}`;
       if (options.tls) {
@@ -70,18 +83,13 @@ export class EmbeddedBroker {
           },
           broker.handle,
         );
-        const tlsPort = await listen(secure, options.tls.port ?? 8883, host);
+        const tlsPort = await listen(secure, options.tls.port ?? 8883, host, 'mqtt.embedded.tls.port');
         self.servers.push(secure);
         self.tlsUrl = `mqtts://${clientHost(host)}:${tlsPort}`;
       }
     } catch (err) {
       await self.stop();
-      if (err instanceof LockbridgeError) throw err;
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new LockbridgeError(
-        'invalid_config',
-        `The embedded MQTT broker cannot listen on ${host}:${options.port} (${code})`,
-      );
+      throw err;
     }
     return self;
   }
@@ -89,14 +97,22 @@ export class EmbeddedBroker {
   private installHooks(): void {
     const { acl, logger } = this.options;
     this.broker.authenticate = (client, username, password, done) => {
-      if (acl.authenticate(username, password)) {
-        this.usernames.set(client, username);
-        done(null, true);
-        return;
-      }
-      logger.warn(`MQTT login refused for client ${JSON.stringify(String(client.id).slice(0, 64))}`);
-      const error = Object.assign(new Error('Bad username or password'), { returnCode: BAD_LOGIN });
-      done(error as AuthenticateError, false);
+      const refuse = () => {
+        // The name, never the password; the logger escapes control characters in both.
+        logger.warn(
+          `MQTT login refused for client ${JSON.stringify(String(client.id).slice(0, 64))} as ${JSON.stringify((username ?? '(anonymous)').slice(0, 64))}`,
+        );
+        const error = Object.assign(new Error('Bad username or password'), { returnCode: BAD_LOGIN });
+        done(error as AuthenticateError, false);
+      };
+      acl.authenticate(username, password).then(
+        (ok) => {
+          if (!ok) return refuse();
+          this.usernames.set(client, username);
+          done(null, true);
+        },
+        () => refuse(),
+      );
     };
     this.broker.authorizePublish = (client, packet, callback) => {
       if (client === null) return callback(null); // the broker's own will of a client long gone
@@ -143,9 +159,19 @@ export class EmbeddedBroker {
   }
 }
 
-function listen(server: net.Server, port: number, host: string): Promise<number> {
+/** Listens; a taken port is a PortInUseError naming it, any other failure an invalid_config error. */
+function listen(server: net.Server, port: number, host: string, setting: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new PortInUseError(host, port, setting));
+      else
+        reject(
+          new LockbridgeError(
+            'invalid_config',
+            `The embedded MQTT broker cannot listen on ${host}:${port} (${err.code ?? 'error'}); check ${setting} and mqtt.embedded.host`,
+          ),
+        );
+    };
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger';
 import type { Storage } from '../core/storage';
 import type { Redactor } from '../core/redact';
 import type { Clock } from '../core/clock';
+import type { CommandDeadline } from '../core/deadline';
 import type { RequestBudget } from '../http/budget';
 import type { Unsubscribe } from '../core/events';
 import type { AccountConfig } from '../config/types';
@@ -44,8 +45,13 @@ export interface DriverCommandOutcome {
 }
 
 export interface CommandOptions {
-  /** Aborted when the hub's command timeout passes. */
+  /** Aborted at the command's deadline, on its timeout, or at shutdown. */
   signal: AbortSignal;
+  /**
+   * The command's deadline. The driver passes it on the request that acts (HttpRequest.deadline) and
+   * checks it before every wait of its own (re-login, busy retry): nothing is sent after it.
+   */
+  deadline: CommandDeadline;
   /** One id per user request: a driver that retries sends the same one, so nothing runs twice. */
   requestId: string;
 }

@@ -1,39 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { parseArgs, UsageError } from '../../src/cli/args';
-
-// The compiled CLI, as users run it (npm test builds first); the TypeScript source when there is no build.
-const BUILT = join(__dirname, '../../dist/src/cli.js');
-const CLI_ARGS = existsSync(BUILT) ? [BUILT] : ['--import', 'tsx', join(__dirname, '../../src/cli.ts')];
-
-function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-  return {
-    child,
-    done,
-    get stdout() {
-      return stdout;
-    },
-  } as { child: ChildProcess; done: typeof done };
-}
+import { runCli } from './support';
 
 describe('cli: arguments', () => {
   it('parses run and demo', () => {
@@ -50,6 +21,14 @@ describe('cli: arguments', () => {
     });
     assert.deepEqual(parseArgs(['demo']), { command: 'demo', mqttPort: 1883, verbose: false });
     assert.deepEqual(parseArgs(['--help']), { command: 'help' });
+    assert.deepEqual(parseArgs(['run', '--config', 'c.json', '--mqtt-port', '1884']), {
+      command: 'run',
+      config: 'c.json',
+      dataDir: undefined,
+      mqttPort: 1884,
+      verbose: false,
+    });
+    assert.deepEqual(parseArgs(['hash-password']), { command: 'hash-password' });
   });
 
   it('refuses bad arguments with a usage error', () => {
@@ -61,6 +40,8 @@ describe('cli: arguments', () => {
       ['fly'],
       ['demo', '--config', 'x'],
       ['run', 'x'],
+      ['run', '--config', 'c.json', '--mqtt-port', '-1'],
+      ['hash-password', '--verbose'],
     ]) {
       assert.throws(() => parseArgs(argv), UsageError, argv.join(' '));
     }
@@ -114,7 +95,7 @@ describe('cli: the lockbridge command', function () {
 
   it('runs the demo: prints the broker, publishes the locks on MQTT, and stops cleanly on SIGINT', async () => {
     const run = runCli(['demo', '--mqtt-port', '0']);
-    const out = run as unknown as { stdout: string };
+    const out = run;
     let broker: string | undefined;
     for (let i = 0; i < 200 && !broker; i++) {
       await new Promise((r) => setTimeout(r, 100));

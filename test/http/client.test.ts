@@ -9,8 +9,9 @@ import { Redactor } from '../../src/core/redact';
 import { rejectsWith } from '../contract/lock-source.contract';
 
 describe('http: retry rules', () => {
-  it('retries 429 and refused connections for any request, 5xx/resets/timeouts only when idempotent', () => {
-    assert.equal(isRetryable({ kind: 'status', status: 429 }, false), true);
+  it('retries refused connections for any request, 429/5xx/resets/timeouts only when idempotent', () => {
+    assert.equal(isRetryable({ kind: 'status', status: 429 }, false), false);
+    assert.equal(isRetryable({ kind: 'status', status: 429 }, true), true);
     assert.equal(isRetryable({ kind: 'refused' }, false), true);
     for (const status of [502, 503]) {
       assert.equal(isRetryable({ kind: 'status', status }, true), true);
@@ -94,10 +95,11 @@ describe('http: HttpClient against a real server', () => {
     assert.equal(server.requestsTo('GET', '/thing').length, 2);
   });
 
-  it('retries a 429 even for a non-idempotent request (the vendor did not act on it)', async () => {
+  it('never retries a non-idempotent request after a 429: the caller gets rate_limited', async () => {
     server.faults.rateLimit(1, 0);
-    await client().request({ method: 'POST', url: '/unlock' });
-    assert.equal(server.requestsTo('POST', '/unlock').length, 2);
+    const err = await rejectsWith(client().request({ method: 'POST', url: '/unlock' }), 'rate_limited');
+    assert.equal(err.retryAfterMs, 0);
+    assert.equal(server.requestsTo('POST', '/unlock').length, 1);
   });
 
   it('retries an idempotent GET on 502/503 and a dropped connection', async () => {

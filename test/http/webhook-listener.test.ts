@@ -1,6 +1,21 @@
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { WebhookListener } from '../../src/http/webhook-listener';
 import { bearerMatches } from '../../src/vendors/smartphonekey/webhook-auth';
+
+/** A raw connection, to send what no well-behaved client would. */
+function rawSocket(url: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let data = '';
+    socket.on('data', (c: Buffer) => (data += c.toString()));
+    const closed = new Promise<void>((r) => socket.on('close', () => r()));
+    socket.on('error', () => undefined);
+    socket.once('connect', () => resolve({ socket, received: () => data, closed }));
+    socket.once('error', reject);
+  });
+}
 
 describe('http: WebhookListener', () => {
   let listener: WebhookListener;
@@ -11,8 +26,11 @@ describe('http: WebhookListener', () => {
       host: '127.0.0.1',
       port: 0,
       path: '/hook',
-      authorize: (h) => bearerMatches(h.authorization, 's3cret-bearer'),
+      authorize: (d) => bearerMatches(d.headers.authorization, 's3cret-bearer'),
       onEvent: (body) => events.push(body),
+      maxBodyBytes: 1024,
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 600,
     });
     await listener.start();
   });
@@ -39,8 +57,63 @@ describe('http: WebhookListener', () => {
     assert.equal((await post('{"id":"e1"}', {})).status, 401);
     assert.equal((await post('{not json')).status, 400);
     assert.equal((await post('{"id":"e1"}', undefined, '/other')).status, 404);
-    const big = await post(JSON.stringify({ pad: 'x'.repeat(70_000) })).catch(() => ({ status: 413 }));
+    assert.equal((await post('{"id":"e1"}', undefined, '/hooks')).status, 404);
+    const big = await post(JSON.stringify({ pad: 'x'.repeat(2000) })).catch(() => ({ status: 413 }));
     assert.equal(big.status, 413);
+    assert.deepEqual(events, []);
+  });
+
+  it('a flood of forged deliveries publishes nothing', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        post(JSON.stringify({ id: `forged-${i}`, who: 'Mallory' }), {
+          authorization: `Bearer guess-${i}`,
+        }).then((r) => r.status),
+      ),
+    );
+    assert.ok(statuses.every((s) => s === 401));
+    assert.deepEqual(events, []);
+  });
+
+  it('answers 413 from the Content-Length alone, before any of the body is read', async () => {
+    const { socket, received, closed } = await rawSocket(listener.url);
+    socket.write(
+      'POST /hook HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret-bearer\r\n' +
+        'Content-Type: application/json\r\nContent-Length: 50000000\r\n\r\n',
+    );
+    await closed;
+    assert.match(received(), /^HTTP\/1\.1 413/);
+    assert.deepEqual(events, []);
+  });
+
+  it('cuts a streamed body as soon as it passes the limit', async () => {
+    const { socket, received, closed } = await rawSocket(listener.url);
+    socket.write(
+      'POST /hook HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret-bearer\r\n' +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const chunk = 'x'.repeat(600);
+    socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    await closed;
+    assert.match(received(), /^HTTP\/1\.1 413/);
+  });
+
+  it('closes a slow-loris connection whose headers never end', async () => {
+    const { socket, closed } = await rawSocket(listener.url);
+    socket.write('POST /hook HTTP/1.1\r\nHost: x\r\n');
+    // No more bytes: the headers timeout ends the connection (the test waits for the close).
+    await closed;
+    assert.deepEqual(events, []);
+  });
+
+  it('closes a connection whose body never arrives', async () => {
+    const { socket, closed } = await rawSocket(listener.url);
+    socket.write(
+      'POST /hook HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret-bearer\r\n' +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id":',
+    );
+    await closed;
     assert.deepEqual(events, []);
   });
 });

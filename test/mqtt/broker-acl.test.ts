@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { BrokerAcl, secretEquals } from '../../src/mqtt/broker-acl';
+import type { BrokerRights, BrokerUser } from '../../src/mqtt/broker-users';
+import { hashPasswordSync } from '../../src/mqtt/password-hash';
 import { Topics, filtersOverlap, topicMatches } from '../../src/mqtt/topics';
 
 describe('mqtt topics and ACL', () => {
@@ -29,45 +31,67 @@ describe('mqtt topics and ACL', () => {
     assert.ok(secretEquals(Buffer.from('pässword'), 'pässword'));
   });
 
-  const acl = (allowedUsers: string[], login?: { username: string; password: string }) =>
+  const user = (username: string, password: string, rights: BrokerRights): BrokerUser => ({
+    username,
+    rights,
+    password: hashPasswordSync(password),
+  });
+  const acl = (allowedUsers: string[], users?: BrokerUser[]) =>
     new BrokerAcl({
       topics,
       discoveryPrefix: 'homeassistant',
-      discoveryNode: 'lockbridge',
-      login,
+      users,
       bridgeLogin: { username: 'lockbridge-x', password: 'bridge-secret' },
       allowedUsers,
     });
 
-  it('authenticates the configured login and the bridge, and nobody else when a login is set', () => {
-    const a = acl([], { username: 'home', password: 'pw-123' });
-    assert.ok(a.authenticate('home', Buffer.from('pw-123')));
-    assert.ok(!a.authenticate('home', Buffer.from('pw-124')));
-    assert.ok(!a.authenticate(undefined, undefined));
-    assert.ok(a.authenticate('lockbridge-x', Buffer.from('bridge-secret')));
-    assert.ok(!a.authenticate('lockbridge-x', undefined), 'the bridge name alone is not enough');
+  it('authenticates each user by its own password, and the bridge; nobody else once there are users', async () => {
+    const a = acl([], [user('home', 'pw-123', 'command'), user('guest', 'pw-guest', 'read')]);
+    assert.ok(await a.authenticate('home', Buffer.from('pw-123')));
+    assert.ok(!(await a.authenticate('home', Buffer.from('pw-124'))));
+    assert.ok(!(await a.authenticate('home', Buffer.from('pw-guest'))), "another user's password");
+    assert.ok(!(await a.authenticate('nobody', Buffer.from('pw-123'))));
+    assert.ok(!(await a.authenticate(undefined, undefined)));
+    assert.ok(await a.authenticate('lockbridge-x', Buffer.from('bridge-secret')));
+    assert.ok(!(await a.authenticate('lockbridge-x', undefined)), 'the bridge name alone is not enough');
     const open = acl([]);
-    assert.ok(open.authenticate(undefined, undefined), 'anonymous on loopback without a login');
-    assert.ok(!open.authenticate('lockbridge-x', Buffer.from('guess')));
+    assert.ok(await open.authenticate(undefined, undefined), 'anonymous on loopback without users');
+    assert.ok(!(await open.authenticate('lockbridge-x', Buffer.from('guess'))));
   });
 
-  it('lets only allowed users command, only the bridge publish what it owns, and nobody retain a command', () => {
-    const a = acl(['alice']);
+  it('lets only users with rights "command" command, only the bridge publish what it owns, and nobody retain a command', () => {
+    const a = acl([], [user('alice', 'a-pass', 'command'), user('bob', 'b-pass', 'read')]);
     assert.equal(a.mayPublish('alice', 'lockbridge/x/set').ok, true);
     assert.equal(a.mayPublish('alice', 'lockbridge/x/set', true).ok, false);
     assert.equal(a.mayPublish('alice', 'lockbridge/bridge/request/codes/list', true).ok, false);
     assert.equal(a.mayPublish('bob', 'lockbridge/x/set').ok, false);
+    assert.equal(a.mayPublish('bob', 'lockbridge/bridge/request/locks').ok, false);
     assert.equal(a.mayPublish(undefined, 'lockbridge/bridge/request/locks').ok, false);
     assert.equal(a.mayPublish('alice', 'lockbridge/x/state').ok, false);
     assert.equal(a.mayPublish('alice', 'lockbridge/bridge/locks').ok, false);
     assert.equal(a.mayPublish('alice', 'homeassistant/lock/lockbridge/lockbridge_x_lock/config').ok, false);
-    assert.equal(a.mayPublish('alice', 'homeassistant/lock/other/x/config').ok, true);
-    assert.equal(a.mayPublish('alice', 'homeassistant/status').ok, true);
     assert.equal(a.mayPublish('alice', '$SYS/x').ok, false);
     assert.equal(a.mayPublish('lockbridge-x', 'lockbridge/x/state').ok, true);
     assert.equal(a.maySubscribe('bob', 'lockbridge/bridge/response/locks').ok, false);
     assert.equal(a.maySubscribe('bob', 'lockbridge/+/state').ok, true);
     assert.equal(a.maySubscribe('alice', '#').ok, true);
     assert.equal(acl([]).mayPublish(undefined, 'lockbridge/x/set').ok, true);
+    // allowedUsers narrows who of the "command" users may command.
+    const narrowed = acl(['carol'], [user('alice', 'a', 'command'), user('carol', 'c', 'command')]);
+    assert.equal(narrowed.mayPublish('alice', 'lockbridge/x/set').ok, false);
+    assert.equal(narrowed.mayPublish('carol', 'lockbridge/x/set').ok, true);
+    // Without users a name proves nothing: allowedUsers then lets nobody command (fails closed).
+    assert.equal(acl(['alice']).mayPublish('alice', 'lockbridge/x/set').ok, false);
+  });
+
+  it("lets nobody but the bridge publish under the discovery prefix, Home Assistant's birth topic aside", () => {
+    const a = acl([], [user('alice', 'a-pass', 'command')]);
+    for (const retain of [true, false]) {
+      // Another node id that would reuse the bridge's device id: refused, retained or not.
+      assert.equal(a.mayPublish('alice', 'homeassistant/lock/other/x/config', retain).ok, false);
+      assert.equal(a.mayPublish('alice', 'homeassistant/sensor/evil/battery/config', retain).ok, false);
+      assert.equal(a.mayPublish('alice', 'homeassistant/status', retain).ok, true);
+    }
+    assert.equal(a.mayPublish('lockbridge-x', 'homeassistant/lock/lockbridge/x/config', true).ok, true);
   });
 });

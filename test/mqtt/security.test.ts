@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { startMqttBridge } from '../../src/mqtt';
 import { LockbridgeError } from '../../src/core/errors';
 import { MemorySink, RedactingLogger } from '../../src/core/logger';
+import { hashPassword } from '../../src/mqtt/password-hash';
 import { startHubFixture, type HubFixture } from '../support/hub-fixture';
 import { TestClient, eventually, isRecord, startBridgeFixture, tryJson, type BridgeFixture } from './support';
 
@@ -115,17 +116,26 @@ describe('mqtt bridge: who may unlock', function () {
     });
   });
 
-  describe('allowed users and the ACL of the embedded broker', () => {
+  describe('users and the ACL of the embedded broker', () => {
     let f: BridgeFixture;
+    const login = (username: 'alice' | 'mallory') => ({ username, password: `${username}-pass-123` });
     before(async () => {
-      f = await startBridgeFixture({ allowedUsers: ['alice'] });
+      f = await startBridgeFixture({
+        embedded: {
+          port: 0,
+          users: [
+            { username: 'alice', passwordHash: await hashPassword('alice-pass-123'), rights: 'command' },
+            { username: 'mallory', passwordHash: await hashPassword('mallory-pass-123'), rights: 'read' },
+          ],
+        },
+      });
     });
     after(async () => {
       await f.stop();
     });
 
     it('refuses a command from a user who is not allowed, and logs it without the payload', async () => {
-      const mallory = await TestClient.connect(f.bridge.brokerUrl, { username: 'mallory' });
+      const mallory = await TestClient.connect(f.bridge.brokerUrl, login('mallory'));
       mallory.client.on('error', () => undefined);
       const closed = new Promise<void>((resolve) => mallory.client.once('close', () => resolve()));
       mallory.client.publish(
@@ -143,7 +153,7 @@ describe('mqtt bridge: who may unlock', function () {
     });
 
     it('keeps responses from users who may not send requests, and lets nobody fake a lock state', async () => {
-      const mallory = await TestClient.connect(f.bridge.brokerUrl, { username: 'mallory' });
+      const mallory = await TestClient.connect(f.bridge.brokerUrl, login('mallory'));
       mallory.client.on('error', () => undefined);
       // Refused subscriptions get a failure SUBACK (0x80); allowed ones are granted.
       await assert.rejects(mallory.client.subscribeAsync('lockbridge/bridge/response/#'));
@@ -155,7 +165,7 @@ describe('mqtt bridge: who may unlock', function () {
       await closed;
       await mallory.end();
 
-      const alice = await TestClient.connect(f.bridge.brokerUrl, { username: 'alice' });
+      const alice = await TestClient.connect(f.bridge.brokerUrl, login('alice'));
       await alice.subscribe(`lockbridge/${FRONT}/state`);
       const state = await alice.waitFor(`lockbridge/${FRONT}/state`);
       assert.equal((tryJson(state.payload) as Record<string, unknown>).state, 'LOCKED');

@@ -69,7 +69,7 @@ describe('nodes: Flow Library scorecard checks', () => {
       assert.ok(semver.satisfies(line.version, range), `${line.version} satisfies ${range}`);
   });
 
-  it('P07 engines.node includes the minimum Node.js of the latest Node-RED, and overlaps each line', () => {
+  it('P07 engines.node overlaps the engines of each Node-RED line', () => {
     const engines = pkg.engines?.node;
     assert.ok(engines);
     for (const line of redLines)
@@ -77,7 +77,14 @@ describe('nodes: Flow Library scorecard checks', () => {
         semver.intersects(engines, line.engines.node),
         `${line.version}: ${line.engines.node} vs ${engines}`,
       );
-    const latest = redLines.reduce((a, b) => (semver.satisfies(a.version, `>${b.version}`) ? a : b));
+  });
+
+  it('P07 engines.node includes the minimum Node.js of the latest Node-RED (5, from test line 2)', function () {
+    const engines = pkg.engines?.node;
+    assert.ok(engines);
+    const latest = redLines.find((l) => semver.major(l.version) >= 5);
+    // Node-RED 5 is installed only with test line 2 (npm run install:line2; CI's Node 22 line).
+    if (!latest) return this.skip();
     const latestMin = semver.minVersion(latest.engines.node)?.version ?? '';
     assert.ok(
       semver.satisfies(latestMin, engines),

@@ -1,6 +1,6 @@
 import { EmulatorHttpError, type EmuRequest } from '../kit/server';
 import { TokenStore } from '../kit/tokens';
-import { FAMILY_HEADERS, type AugustFamily, type HeaderNames } from '../../vendors/august/brands';
+import { HEADERS, type Family, type FamilyHeaders } from './api';
 import type { AugustState, EmuUser } from './state';
 
 export interface AuthContext {
@@ -23,14 +23,14 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
  */
 export class EmulatorAuth {
   readonly tokens: TokenStore<TokenData>;
-  readonly headers: HeaderNames;
+  readonly headers: FamilyHeaders;
   /** Signatures of every token issued, for logout (TokenStore cannot be listed). */
   private readonly issued = new Set<string>();
 
   constructor(
     private readonly state: AugustState,
     private readonly options: {
-      family: AugustFamily;
+      family: Family;
       apiKey: string;
       tokenTtlMs: number;
       refreshAfterMs: number;
@@ -38,7 +38,7 @@ export class EmulatorAuth {
     private readonly now: () => number = Date.now,
   ) {
     this.tokens = new TokenStore<TokenData>('', now);
-    this.headers = FAMILY_HEADERS[options.family];
+    this.headers = HEADERS[options.family];
   }
 
   issue(userId: string, installId: string): string {

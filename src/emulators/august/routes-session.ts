@@ -1,5 +1,5 @@
 import { EmulatorHttpError } from '../kit/server';
-import { AUGUST_ROUTES } from '../../vendors/august/paths';
+import { ROUTES } from './api';
 import { bodyObject, lockFor } from './access';
 import { ok, type EmuContext } from './context';
 
@@ -7,7 +7,7 @@ import { ok, type EmuContext } from './context';
 export function registerSessionRoutes(emu: EmuContext): void {
   const { state, auth } = emu;
 
-  emu.publicRoute('POST', AUGUST_ROUTES.session, (req) => {
+  emu.publicRoute('POST', ROUTES.session, (req) => {
     const body = bodyObject(req.body);
     const { installId, identifier, password } = body;
     if (
@@ -53,7 +53,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
   // Asks for a code; the emulated user has a fixed code, documented for the sandbox.
   emu.route(
     'POST',
-    AUGUST_ROUTES.requestValidation,
+    ROUTES.requestValidation,
     (req, ctx) => {
       const kind = kindOf(req.params.kind);
       const value = bodyObject(req.body).value;
@@ -66,7 +66,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
 
   emu.route(
     'POST',
-    AUGUST_ROUTES.validate,
+    ROUTES.validate,
     (req, ctx) => {
       const kind = kindOf(req.params.kind);
       const body = bodyObject(req.body);
@@ -83,7 +83,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
 
   emu.route(
     'POST',
-    AUGUST_ROUTES.logout,
+    ROUTES.logout,
     (req, ctx) => {
       const body = bodyObject(req.body);
       if (typeof body.installID !== 'string' || typeof body.apnsDeviceID !== 'string')
@@ -94,7 +94,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
     { allowUnvalidated: true },
   );
 
-  emu.route('POST', AUGUST_ROUTES.partnerSubUser, (req, ctx) => {
+  emu.route('POST', ROUTES.partnerSubUser, (req, ctx) => {
     const body = bodyObject(req.body);
     const { partnerUserID, firstName, lastName } = body;
     if (typeof partnerUserID !== 'string' || typeof firstName !== 'string' || typeof lastName !== 'string')
@@ -114,7 +114,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
     });
   });
 
-  emu.route('POST', AUGUST_ROUTES.unverifiedUsers, (req, ctx) => {
+  emu.route('POST', ROUTES.unverifiedUsers, (req, ctx) => {
     const body = bodyObject(req.body);
     if (typeof body.firstName !== 'string' || !body.firstName || typeof body.lockID !== 'string')
       throw new EmulatorHttpError(400, 'firstName and lockID are required');

@@ -10,6 +10,11 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** Delay before answering (or before the handler runs). */
   latencyMs?: number;
+  /**
+   * Delay after the handler ran: the answer reflects the moment the request arrived and is delivered
+   * late (a slow read that races a change).
+   */
+  holdAnswerMs?: number;
   /** Close the connection without answering. */
   drop?: boolean;
 }
@@ -20,6 +25,7 @@ export interface FaultDecision {
   extra?: Record<string, unknown>;
   retryAfterSeconds?: number;
   latencyMs?: number;
+  holdAnswerMs?: number;
   drop?: boolean;
 }
 
@@ -81,6 +87,7 @@ export class FaultInjector {
       extra: rule.extra,
       retryAfterSeconds: rule.retryAfterSeconds,
       latencyMs: (rule.latencyMs ?? 0) + this.baseLatencyMs || undefined,
+      holdAnswerMs: rule.holdAnswerMs,
       drop: rule.drop,
     };
   }

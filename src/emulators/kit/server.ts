@@ -12,6 +12,8 @@ export interface EmuRequest {
   /** Parsed JSON body (or undefined when empty); form bodies are parsed into an object too. */
   body: unknown;
   rawBody: string;
+  /** Aborted when the client goes away before the answer (long-polls stop waiting). */
+  signal?: AbortSignal;
 }
 
 export interface EmuResponse {
@@ -45,6 +47,7 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  /** When the request arrived (epoch ms), before any injected latency: the vendor-side arrival. */
   at: number;
   /** The status it was answered with, or 'dropped' (unset while the request is still being handled). */
   status?: number | 'dropped';
@@ -206,7 +209,12 @@ export class EmulatorServer {
           res,
           this.errorResponse(new EmulatorHttpError(404, `No route for ${method} ${url.pathname}`)),
         );
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableEnded) gone.abort();
+      });
       const response = await match.route.handler({
+        signal: gone.signal,
         method,
         path: url.pathname,
         params: match.params,
@@ -215,6 +223,7 @@ export class EmulatorServer {
         body,
         rawBody,
       });
+      if (fault?.holdAnswerMs) await new Promise((r) => setTimeout(r, fault.holdAnswerMs));
       this.send(res, response);
     } catch (err) {
       if (err instanceof EmulatorHttpError) return this.send(res, this.errorResponse(err));
@@ -271,6 +280,7 @@ export class EmulatorServer {
         count: typeof b.count === 'number' ? b.count : 1,
         status: typeof b.status === 'number' ? b.status : undefined,
         latencyMs: typeof b.latencyMs === 'number' ? b.latencyMs : undefined,
+        holdAnswerMs: typeof b.holdAnswerMs === 'number' ? b.holdAnswerMs : undefined,
         drop: b.drop === true,
         retryAfterSeconds: typeof b.retryAfterSeconds === 'number' ? b.retryAfterSeconds : undefined,
         path: typeof b.path === 'string' ? new RegExp(b.path) : undefined,

@@ -1,5 +1,5 @@
 import { EmulatorHttpError, type EmulatorServer, type EmuRequest } from '../kit';
-import { SPK_PANEL_PIN, SPK_PATHS } from '../../vendors/smartphonekey/paths';
+import { PANEL_PIN, SPK_ROUTES, type EmuStoredEvent } from './api';
 import { FORBIDDEN, NOT_FOUND, callerOf, canManage, lockFor } from './auth';
 import type { EmuSpkLock, SpkState } from './state';
 
@@ -14,7 +14,7 @@ export interface SpkRouteHost {
   ): { ok: true; envelope: unknown } | { ok: false };
   /** A correct panel PIN: the device opens now or when it is back online. */
   panelOpen(lock: EmuSpkLock): { offline: boolean };
-  appendEvent(lock: EmuSpkLock, type: string, data: Record<string, unknown>): unknown;
+  appendEvent(lock: EmuSpkLock, type: string, data: Record<string, unknown>): EmuStoredEvent;
   panel: { maxWrongPins: number; lockoutMs: number; unavailable: boolean };
 }
 
@@ -32,9 +32,10 @@ function optionalString(b: Record<string, unknown>, field: string): string | und
   return v;
 }
 
+/** OA basic-info 200: `id` is a string, `lockId` a number. */
 function basicInfo(lock: EmuSpkLock) {
   return {
-    id: lock.id,
+    id: String(lock.id),
     lockId: lock.id,
     uuid: lock.uuid,
     version: lock.version,
@@ -50,7 +51,7 @@ function basicInfo(lock: EmuSpkLock) {
 export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): void {
   const { state } = host;
 
-  server.route('POST', SPK_PATHS.openLock, (req) => {
+  server.route('POST', SPK_ROUTES.openLock, (req) => {
     const { lock } = lockFor(state, req, host.now());
     const b = body(req);
     const requestId = optionalString(b, 'requestId');
@@ -65,25 +66,30 @@ export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): v
     return { status: 200, body: result.envelope };
   });
 
-  server.route('GET', SPK_PATHS.basicInfo, (req) => {
+  server.route('GET', SPK_ROUTES.basicInfo, (req) => {
     const { lock } = lockFor(state, req, host.now());
     return { status: 200, body: basicInfo(lock) };
   });
 
-  server.route('GET', SPK_PATHS.details, (req) => {
+  server.route('GET', SPK_ROUTES.details, (req) => {
     const { lock } = lockFor(state, req, host.now());
     return {
       status: 200,
       body: {
         ...basicInfo(lock),
-        keys: lock.keys.map((k) => ({ ...k })),
+        // OA details keys[]: indexNumber a number and userId a string when present, never null.
+        keys: lock.keys.map((k) => ({
+          uuid: k.uuid,
+          ...(typeof k.indexNumber === 'number' ? { indexNumber: k.indexNumber } : {}),
+          ...(typeof k.userId === 'string' ? { userId: k.userId } : {}),
+        })),
         residents: lock.residents.map((r) => ({ ...r })),
         timestamp: new Date(host.now()).toISOString(),
       },
     };
   });
 
-  server.route('GET', SPK_PATHS.events, (req) => {
+  server.route('GET', SPK_ROUTES.events, (req) => {
     const { lock } = lockFor(state, req, host.now());
     const raw = req.query.get('page');
     const page = raw === null ? 1 : Number(raw);
@@ -105,7 +111,7 @@ export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): v
     };
   });
 
-  server.route('POST', SPK_PATHS.addKey, (req) => {
+  server.route('POST', SPK_ROUTES.addKey, (req) => {
     const { lock } = lockFor(state, req, host.now(), canManage);
     const b = body(req);
     const keyUuid = optionalString(b, 'keyUuid');
@@ -126,21 +132,22 @@ export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): v
       uuid: lock.uuid,
       keyUuid,
       keyIndexNumber: indexNumber,
-      userId: userId ?? null,
+      ...(userId !== undefined ? { userId } : {}),
     };
-    host.appendEvent(lock, 'KeyAdded', data);
+    // OA AddKey 200: event.data carries the event's timestamp.
+    const stored = host.appendEvent(lock, 'KeyAdded', data);
     return {
       status: 200,
       body: {
         success: true,
         aggregateId: String(lock.id),
         version: lock.version,
-        event: { type: 'KeyAdded', data },
+        event: { type: 'KeyAdded', data: stored.event },
       },
     };
   });
 
-  server.route('POST', SPK_PATHS.removeKey, (req) => {
+  server.route('POST', SPK_ROUTES.removeKey, (req) => {
     const { lock } = lockFor(state, req, host.now(), canManage);
     const b = body(req);
     const keyUuid = optionalString(b, 'keyUuid');
@@ -150,15 +157,20 @@ export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): v
     const at = lock.keys.findIndex((k) => (keyUuid ? k.uuid === keyUuid : k.indexNumber === index));
     if (at < 0) throw new EmulatorHttpError(404, NOT_FOUND);
     const [key] = lock.keys.splice(at, 1);
-    const data = { lockId: lock.id, uuid: lock.uuid, keyUuid: key.uuid, keyIndexNumber: key.indexNumber };
-    host.appendEvent(lock, 'KeyRemoved', data);
+    const data = {
+      lockId: lock.id,
+      uuid: lock.uuid,
+      keyUuid: key.uuid,
+      ...(typeof key.indexNumber === 'number' ? { keyIndexNumber: key.indexNumber } : {}),
+    };
+    const stored = host.appendEvent(lock, 'KeyRemoved', data);
     return {
       status: 200,
       body: {
         success: true,
         aggregateId: String(lock.id),
         version: lock.version,
-        event: { type: 'KeyRemoved', data },
+        event: { type: 'KeyRemoved', data: stored.event },
       },
     };
   });
@@ -172,7 +184,7 @@ export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): v
     return caller.userId === userId ? all : all.filter((l) => l.orgId === caller.orgId);
   };
 
-  server.route('GET', SPK_PATHS.ownedLocks, (req) => {
+  server.route('GET', SPK_ROUTES.ownedLocks, (req) => {
     const locks = userLocks(req).filter((l) => l.ownerId === req.params.userId);
     return {
       status: 200,
@@ -185,13 +197,16 @@ export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): v
           keysCount: l.keys.length,
           residentCount: l.residents.length,
           lastEvent: l.events.at(-1)?.type ?? null,
-          lastUpdated: l.lastUpdated,
+          // OA: epoch milliseconds (a number), or null.
+          lastUpdated: l.lastUpdated === null ? null : Date.parse(l.lastUpdated),
         })),
+        totalCount: locks.length,
+        source: 'spacetimedb',
       },
     };
   });
 
-  server.route('GET', SPK_PATHS.accessibleLocks, (req) => {
+  server.route('GET', SPK_ROUTES.accessibleLocks, (req) => {
     const userId = req.params.userId;
     const now = host.now();
     const out = userLocks(req)
@@ -200,18 +215,21 @@ export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): v
       .map(({ lock, level }) => {
         const grant = state.grants.find((g) => g.userId === userId && g.lockId === lock.id);
         return {
-          lockId: lock.id,
+          // OA accessible-locks: lockId is a string.
+          lockId: String(lock.id),
           lockName: lock.name,
           accessLevel: level,
-          grantedBy: level === 'OWNER' ? null : (grant?.grantedBy ?? lock.ownerId),
-          expiresAt: level === 'OWNER' ? null : (grant?.expiresAt ?? null),
+          // OA: grantedBy is a required string (the owner's own id for OWNER, [INF]); expiresAt a
+          // string, left out when access does not expire.
+          grantedBy: level === 'OWNER' ? lock.ownerId : (grant?.grantedBy ?? lock.ownerId),
+          ...(level !== 'OWNER' && grant?.expiresAt ? { expiresAt: grant.expiresAt } : {}),
         };
       });
     return { status: 200, body: { locks: out, totalCount: out.length } };
   });
 
   // Door panels call this without credentials.
-  server.route('POST', SPK_PATHS.openWithPin, (req) => {
+  server.route('POST', SPK_ROUTES.openWithPin, (req) => {
     const id = Number(req.params.id);
     const lock = Number.isInteger(id) ? state.locks.get(id) : undefined;
     if (!lock || !lock.panelPin) throw new EmulatorHttpError(404, NOT_FOUND);
@@ -230,7 +248,7 @@ export function registerSpkRoutes(server: EmulatorServer, host: SpkRouteHost): v
       );
     }
     const pin = body(req).pin;
-    if (typeof pin !== 'string' || !SPK_PANEL_PIN.test(pin))
+    if (typeof pin !== 'string' || !PANEL_PIN.test(pin))
       throw new EmulatorHttpError(400, 'pin must be 4 to 8 digits');
     if (pin !== lock.panelPin) {
       lock.wrongPins += 1;

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { EmulatorServer, type ErrorShape } from '../kit';
-import type { SpkWebhookEnvelope } from '../../vendors/smartphonekey/types';
+import { MATTER, type EventBridgeEnvelope } from './api';
 import { registerSpkRoutes } from './routes';
 import { SpkState, type EmuSpkLock, type SpkSeed } from './state';
 
@@ -27,12 +27,27 @@ const ERROR_NAMES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** The seed's error shape: {error, message, code}. */
+/**
+ * Errors: OA documents three shapes by route ({success, error, message} for OpenLock 502, AddKey,
+ * RemoveKey and events; {success, errors: [{code, message}]} for basic-info, details and the user
+ * lists; {error} for open-with-pin) and the seed adds `code`. One body carries all of them.
+ */
 export const spkErrorShape: ErrorShape = (status, message, extra) => ({
+  success: false,
   error: typeof extra.error === 'string' ? extra.error : (ERROR_NAMES[status] ?? 'Error'),
   message,
   code: status,
+  errors: [{ code: status, message }],
 });
+
+/**
+ * How deliveries are authenticated (WH "Webhook Authentication"): a Bearer, a static secret in a
+ * header of the partner's choosing, or (WH up to 0aaa414) an HMAC-SHA256 hex of the body in a header.
+ */
+export type SpkWebhookSigning =
+  | { type: 'bearer_token'; secret: string }
+  | { type: 'header'; header: string; secret: string }
+  | { type: 'hmac_sha256'; header: string; secret: string };
 
 export interface SpkDelivery {
   url: string;
@@ -59,7 +74,7 @@ export class SmartphoneKeyEmulator {
   private readonly now: () => number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private shadowFailures: { count: number; afterApply: boolean } = { count: 0, afterApply: false };
-  private webhook?: { url: string; bearer?: string; duplicate: boolean };
+  private webhook?: { url: string; signing?: SpkWebhookSigning; duplicate: boolean };
 
   constructor(options: SpkEmulatorOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -129,6 +144,7 @@ export class SmartphoneKeyEmulator {
   setOnline(id: number, online: boolean): void {
     const lock = this.lock(id);
     lock.online = online;
+    this.updateShadow(lock, { reported: { ...lock.shadow.reported, available: online } });
     if (online) {
       const queued = lock.queuedOpens;
       lock.queuedOpens = 0;
@@ -137,8 +153,13 @@ export class SmartphoneKeyEmulator {
   }
 
   /** EventBridge API destination (set in the partner portal in real life). duplicate: deliver twice. */
-  setWebhook(url: string | undefined, options: { bearer?: string; duplicate?: boolean } = {}): void {
-    this.webhook = url ? { url, bearer: options.bearer, duplicate: options.duplicate ?? false } : undefined;
+  setWebhook(
+    url: string | undefined,
+    options: { bearer?: string; signing?: SpkWebhookSigning; duplicate?: boolean } = {},
+  ): void {
+    const signing: SpkWebhookSigning | undefined =
+      options.signing ?? (options.bearer ? { type: 'bearer_token', secret: options.bearer } : undefined);
+    this.webhook = url ? { url, signing, duplicate: options.duplicate ?? false } : undefined;
   }
 
   // -- behaviour ------------------------------------------------------------------------------------
@@ -171,14 +192,14 @@ export class SmartphoneKeyEmulator {
       event: { type: 'LockOpenRequested', data: event.event },
     };
     if (typeof data.requestId === 'string') lock.requests.set(data.requestId, envelope);
-    this.updateShadow(lock, { desired: { lockState: 'open' } });
+    this.updateShadow(lock, { desired: OPEN_PATCH });
     if (lock.online) this.later(() => this.deviceOpens(lock), this.shadowReportDelayMs);
     else lock.queuedOpens += 1;
     return failing ? { ok: false } : { ok: true, envelope };
   }
 
   private panelOpen(lock: EmuSpkLock): { offline: boolean } {
-    this.updateShadow(lock, { desired: { lockState: 'open' } });
+    this.updateShadow(lock, { desired: OPEN_PATCH });
     if (!lock.online) {
       lock.queuedOpens += 1;
       return { offline: true };
@@ -190,8 +211,15 @@ export class SmartphoneKeyEmulator {
   /** The device acts: reports open, then locked again after the relock delay. */
   private deviceOpens(lock: EmuSpkLock): void {
     lock.opens += 1;
-    this.updateShadow(lock, { reported: { lockState: 'open' }, desired: {} });
-    this.later(() => this.updateShadow(lock, { reported: { lockState: 'locked' } }), this.relockDelayMs);
+    this.updateShadow(lock, {
+      reported: { ...lock.shadow.reported, [MATTER.lockState]: MATTER.unlatched },
+      desired: {},
+    });
+    this.later(
+      () =>
+        this.updateShadow(lock, { reported: { ...lock.shadow.reported, [MATTER.lockState]: MATTER.locked } }),
+      this.relockDelayMs,
+    );
   }
 
   private updateShadow(
@@ -203,14 +231,20 @@ export class SmartphoneKeyEmulator {
     if (change.reported) lock.shadow.reported = change.reported;
     const delta: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(lock.shadow.desired)) if (lock.shadow.reported[k] !== v) delta[k] = v;
+    const at = Math.floor(this.now() / 1000);
+    const stamps = (o: Record<string, unknown>) =>
+      Object.fromEntries(Object.keys(o).map((k) => [k, { timestamp: at }]));
+    // WH "IoT Shadow Update Payload": the four state fields are stringified JSON; version a number.
     this.emit('spk.iot.shadow', 'Shadow Update', [lock.thingName], {
       partnerId: lock.orgId,
       thingName: lock.thingName,
-      reportedState: { ...lock.shadow.reported },
-      desiredState: { ...lock.shadow.desired },
+      reportedState: JSON.stringify(lock.shadow.reported),
+      desiredState: JSON.stringify(lock.shadow.desired),
       deltaState: JSON.stringify(delta),
-      metadata: {},
-      // The shadow's own version: receivers order (possibly out-of-order) deliveries by it.
+      metadata: JSON.stringify({
+        desired: stamps(lock.shadow.desired),
+        reported: stamps(lock.shadow.reported),
+      }),
       version: lock.shadow.version,
     });
   }
@@ -223,7 +257,7 @@ export class SmartphoneKeyEmulator {
   ): void {
     const hook = this.webhook;
     if (!hook) return;
-    const envelope: SpkWebhookEnvelope = {
+    const envelope: EventBridgeEnvelope = {
       id: randomUUID(),
       source,
       'detail-type': detailType,
@@ -237,7 +271,7 @@ export class SmartphoneKeyEmulator {
     for (let i = 0; i < (hook.duplicate ? 2 : 1); i++) this.deliver(hook, envelope);
   }
 
-  private deliver(hook: { url: string; bearer?: string }, envelope: SpkWebhookEnvelope): void {
+  private deliver(hook: { url: string; signing?: SpkWebhookSigning }, envelope: EventBridgeEnvelope): void {
     const record: SpkDelivery = {
       url: hook.url,
       envelopeId: envelope.id,
@@ -254,7 +288,7 @@ export class SmartphoneKeyEmulator {
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(payload),
-          ...(hook.bearer ? { authorization: `Bearer ${hook.bearer}` } : {}),
+          ...signingHeaders(hook.signing, payload),
         },
       },
       (res) => {
@@ -265,5 +299,25 @@ export class SmartphoneKeyEmulator {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => (record.error = err.message));
     req.end(payload);
+  }
+}
+
+/**
+ * [INF] What the device is asked to do: MS AttributeStatePatch (a single-entry patch) with DoorLock
+ * LockState unlatched. The documents do not say what OpenLock writes to the desired shadow.
+ */
+const OPEN_PATCH: Record<string, unknown> = { [MATTER.lockState]: MATTER.unlatched };
+
+function signingHeaders(signing: SpkWebhookSigning | undefined, payload: string): Record<string, string> {
+  if (!signing) return {};
+  switch (signing.type) {
+    case 'bearer_token':
+      return { authorization: `Bearer ${signing.secret}` };
+    case 'header':
+      return { [signing.header.toLowerCase()]: signing.secret };
+    case 'hmac_sha256':
+      return {
+        [signing.header.toLowerCase()]: createHmac('sha256', signing.secret).update(payload).digest('hex'),
+      };
   }
 }

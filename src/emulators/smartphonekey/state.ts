@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SpkAccessLevel, SpkKey, SpkStoredEvent } from '../../vendors/smartphonekey/types';
+import { MATTER, type AccessLevel, type EmuKey, type EmuStoredEvent } from './api';
 
 export interface EmuSpkLock {
   id: number;
@@ -11,9 +11,9 @@ export interface EmuSpkLock {
   orgId: string;
   online: boolean;
   version: number;
-  keys: SpkKey[];
+  keys: EmuKey[];
   residents: Array<{ userId: string; name: string; email: string }>;
-  events: SpkStoredEvent[];
+  events: EmuStoredEvent[];
   /** The device shadow: what was asked and what the device last reported. */
   shadow: { desired: Record<string, unknown>; reported: Record<string, unknown>; version: number };
   /** Door panel PIN for open-with-pin (a PIN, never logged). */
@@ -32,7 +32,7 @@ export interface EmuSpkLock {
 export interface SpkAccessGrant {
   userId: string;
   lockId: number;
-  accessLevel: SpkAccessLevel;
+  accessLevel: AccessLevel;
   grantedBy: string | null;
   expiresAt: string | null;
 }
@@ -45,7 +45,7 @@ export interface SpkLockSeed {
   online?: boolean;
   panelPin?: string;
   serialNumber?: string;
-  keys?: SpkKey[];
+  keys?: EmuKey[];
 }
 
 export interface SpkSeed {
@@ -80,7 +80,16 @@ export class SpkState {
         keys: (l.keys ?? []).map((k) => ({ ...k })),
         residents: [],
         events: [],
-        shadow: { desired: {}, reported: { lockState: 'locked' }, version: 1 },
+        shadow: {
+          desired: {},
+          reported: {
+            available: l.online ?? true,
+            [MATTER.lockState]: MATTER.locked,
+            [MATTER.doorState]: MATTER.doorClosed,
+            [MATTER.batteryHalfPercent]: 180,
+          },
+          version: 1,
+        },
         panelPin: l.panelPin,
         opens: 0,
         requests: new Map(),
@@ -95,9 +104,9 @@ export class SpkState {
     for (const g of seed.grants ?? []) this.grants.push({ ...g });
   }
 
-  appendEvent(lock: EmuSpkLock, type: string, data: Record<string, unknown>, now: number): SpkStoredEvent {
+  appendEvent(lock: EmuSpkLock, type: string, data: Record<string, unknown>, now: number): EmuStoredEvent {
     lock.version += 1;
-    const event: SpkStoredEvent = {
+    const event: EmuStoredEvent = {
       aggregateType: 'Lock',
       aggregateId: String(lock.id),
       version: lock.version,
@@ -112,7 +121,7 @@ export class SpkState {
   }
 
   /** The access a user has to a lock: owner, key holder, or a grant. */
-  accessOf(userId: string, lock: EmuSpkLock, now: number): SpkAccessLevel | undefined {
+  accessOf(userId: string, lock: EmuSpkLock, now: number): AccessLevel | undefined {
     if (lock.ownerId === userId) return 'OWNER';
     const grant = this.grants.find(
       (g) => g.userId === userId && g.lockId === lock.id && (!g.expiresAt || Date.parse(g.expiresAt) > now),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { EmulatorServer, type ErrorShape } from '../kit';
-import { UNLOC_PATHS } from '../../vendors/unloc/paths';
-import type { UnlocKeyEvent } from '../../vendors/unloc/types';
+import { V1 as UNLOC_PATHS } from './api';
+import type { KeyEvent as UnlocKeyEvent } from './api';
 import { UnlocAuth } from './auth';
 import { registerKeyRoutes } from './routes-keys';
 import { registerLockRoutes } from './routes-locks';

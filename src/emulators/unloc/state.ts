@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  UnlocKey,
-  UnlocKeyEvent,
-  UnlocLock,
-  UnlocLockHolder,
-  UnlocRole,
-} from '../../vendors/unloc/types';
+  Key as UnlocKey,
+  KeyEvent as UnlocKeyEvent,
+  Lock as UnlocLock,
+  LockHolder as UnlocLockHolder,
+  Role as UnlocRole,
+} from './api';
 
 /** An integrator account: its client credentials, the holders it manages, and Unloc's special grants. */
 export interface EmuIntegrator {

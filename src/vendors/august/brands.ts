@@ -14,8 +14,10 @@ export interface BrandConfig {
   /** Default manufacturer shown for a lock that does not say. */
   manufacturer: string;
   baseUrl: string;
-  /** Live updates host (Socket.IO upstream; see live.ts). Undefined: the brand uses PubNub. */
+  /** Socket.IO live-updates host (yalexs manager/socketio.py), for brands without PubNub. */
   websocketUrl?: string;
+  /** PubNub subscribe key of the brand's app (yalexs const.py `pubnub_subscribe_token`). */
+  pubnubSubscribeKey?: string;
   branding: 'august' | 'yale';
   headers: HeaderNames;
   /**
@@ -44,6 +46,8 @@ export const FAMILY_HEADERS: Record<AugustFamily, HeaderNames> = {
 };
 
 const AUGUST_BASE = 'https://api-production.august.com';
+/** August and Yale Access share one PubNub key set (yalexs const.py BRAND_CONFIG). */
+const AUGUST_PUBNUB_SUBSCRIBE_KEY = 'sub-c-1030e062-0ebe-11e5-a5c2-0619f8945a4f';
 const AAECOSYSTEM_BASE = 'https://api.aaecosystem.com';
 
 export const BRANDS: Record<AugustBrand, BrandConfig> = {
@@ -53,6 +57,7 @@ export const BRANDS: Record<AugustBrand, BrandConfig> = {
     displayName: 'August',
     manufacturer: 'August',
     baseUrl: AUGUST_BASE,
+    pubnubSubscribeKey: AUGUST_PUBNUB_SUBSCRIBE_KEY,
     branding: 'august',
     headers: FAMILY_HEADERS.august,
   },
@@ -62,6 +67,7 @@ export const BRANDS: Record<AugustBrand, BrandConfig> = {
     displayName: 'Yale Access',
     manufacturer: 'Yale',
     baseUrl: AUGUST_BASE,
+    pubnubSubscribeKey: AUGUST_PUBNUB_SUBSCRIBE_KEY,
     branding: 'yale',
     headers: FAMILY_HEADERS.august,
   },
@@ -71,7 +77,7 @@ export const BRANDS: Record<AugustBrand, BrandConfig> = {
     displayName: 'Yale Home',
     manufacturer: 'Yale',
     baseUrl: AAECOSYSTEM_BASE,
-    websocketUrl: 'wss://websocket.aaecosystem.com/',
+    websocketUrl: 'https://websocket.aaecosystem.com/',
     branding: 'yale',
     headers: FAMILY_HEADERS.aaecosystem,
   },
@@ -81,7 +87,7 @@ export const BRANDS: Record<AugustBrand, BrandConfig> = {
     displayName: 'Yale Global',
     manufacturer: 'Yale',
     baseUrl: AAECOSYSTEM_BASE,
-    websocketUrl: 'wss://websocket.aaecosystem.com/',
+    websocketUrl: 'https://websocket.aaecosystem.com/',
     branding: 'yale',
     headers: FAMILY_HEADERS.aaecosystem,
   },
@@ -97,13 +103,4 @@ export const COMMON_HEADERS: Record<string, string> = {
 /** A fresh token may come back under either name; the brand's own name is read first. */
 export function freshTokenFrom(headers: Record<string, string>, names: HeaderNames): string | undefined {
   return headers[names.accessToken] ?? headers['x-access-token'] ?? headers['x-august-access-token'];
-}
-
-/**
- * Where the live-updates socket lives. When the account points at another host (the emulator, a
- * proxy), the socket is on that host too.
- */
-export function websocketUrlFor(brand: BrandConfig, baseUrl: string): string | undefined {
-  if (baseUrl !== brand.baseUrl) return baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/';
-  return brand.websocketUrl;
 }

@@ -1,6 +1,7 @@
 import { HttpClient, type HttpRequest, type HttpResponse } from '../../http/client';
 import type { RequestBudget } from '../../http/budget';
 import type { RetryPolicy } from '../../http/retry';
+import type { CommandDeadline } from '../../core/deadline';
 import type { Logger } from '../../core/logger';
 import type { Redactor } from '../../core/redact';
 import { COMMON_HEADERS, freshTokenFrom, type BrandConfig } from './brands';
@@ -13,6 +14,7 @@ import {
   type ValidationKind,
 } from './paths';
 import type {
+  AugustActivity,
   AugustCapabilities,
   AugustHouse,
   AugustHouseSummary,
@@ -55,6 +57,8 @@ export interface RemoteOperateOptions {
   /** False for unlock/unlatch: never sent twice. */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** The command's deadline: the HTTP layer sends nothing after it. */
+  deadline?: CommandDeadline;
   requestId?: string;
   timeoutMs?: number;
 }
@@ -176,6 +180,23 @@ export class AugustClient {
     return (await this.call<AugustHouse>({ method: 'GET', url: AUGUST_PATHS.house(houseId) })).data;
   }
 
+  /**
+   * GET /houses/{id}/activities with Accept-Version 4.0.0 and ?limit (yalexs api_common.py). The answer
+   * is an array of entries, or `{events: [...]}` (yalexs _process_activity_json reads both).
+   */
+  async getHouseActivities(houseId: string, limit: number, signal?: AbortSignal): Promise<AugustActivity[]> {
+    const res = await this.call<AugustActivity[] | { events?: AugustActivity[] }>({
+      method: 'GET',
+      url: AUGUST_PATHS.houseActivities(houseId),
+      params: { limit },
+      headers: { 'accept-version': ACCEPT_VERSION.activities },
+      signal,
+    });
+    const data = res.data;
+    if (Array.isArray(data)) return data;
+    return Array.isArray(data?.events) ? data.events : [];
+  }
+
   async getMyLocks(): Promise<AugustLockList> {
     return (await this.call<AugustLockList>({ method: 'GET', url: AUGUST_PATHS.myLocks() })).data;
   }
@@ -246,6 +267,7 @@ export class AugustClient {
       headers,
       idempotent: options.idempotent ?? false,
       signal: options.signal,
+      deadline: options.deadline,
       timeoutMs: options.timeoutMs,
     });
     return res.status === 202 || !res.data

@@ -1,7 +1,7 @@
 import { LockbridgeError, isLockbridgeError } from '../../core/errors';
 import { EventFanout, type Unsubscribe } from '../../core/events';
 import { sleep } from '../../core/clock';
-import type { LockCommand, LockStatus } from '../../core/model';
+import type { LastAction, LockCommand, LockStatus } from '../../core/model';
 import type { AccountConfig, AugustAccountConfig } from '../../config/types';
 import type { RetryPolicy } from '../../http/retry';
 import type {
@@ -12,14 +12,17 @@ import type {
   DriverPush,
   VendorDriver,
 } from '../driver';
-import { BRANDS, websocketUrlFor, type BrandConfig } from './brands';
+import { BRANDS, type BrandConfig } from './brands';
+import { AugustActivityFeed } from './activity-feed';
 import { AugustClient } from './client';
 import { AugustCodes } from './codes';
-import { AugustLive } from './live';
+import { describeError, liveEndpointFor, type AugustLiveChannel, type LiveCallbacks } from './live';
+import { PushResyncSchedule } from './push-manager';
 import { mapLockDetail, mapPushMessage, mapRemoteOperateResult } from './mapping';
 import type { RemoteCommand } from './paths';
 import { AugustSession } from './session';
 import type { AugustCapabilities, AugustLockDetail, AugustPushMessage } from './types';
+import { beforeDeadline, type CommandDeadline } from '../../core/deadline';
 import { AugustUsers } from './users';
 
 /** Knobs with production defaults; tests shorten the waits. */
@@ -35,10 +38,14 @@ export interface AugustTuning {
   maxReconnectDelayMs: number;
   pinPollMs: number;
   pinWaitMs: number;
-  /** While live updates are connected, a lock's detail is re-read at most this often. */
-  detailMaxAgeMs: number;
+  /** While live updates are up, the locks are re-read from the API this often (config resyncMinutes). */
+  resyncMs: number;
   refreshMarginMs: number;
   listConcurrency: number;
+  /** After a push, the activity feed is read this much later (yalexs UPDATE_SOON) ... */
+  activityDelayMs: number;
+  /** ... and once more this much after that (yalexs ACTIVITY_DEBOUNCE_COOLDOWN). */
+  activityCooldownMs: number;
 }
 
 export const DEFAULT_TUNING: AugustTuning = {
@@ -50,9 +57,11 @@ export const DEFAULT_TUNING: AugustTuning = {
   maxReconnectDelayMs: 60_000,
   pinPollMs: 2_000,
   pinWaitMs: 60_000,
-  detailMaxAgeMs: 10 * 60_000,
+  resyncMs: 30 * 60_000,
   refreshMarginMs: 7 * 24 * 3600_000,
   listConcurrency: 4,
+  activityDelayMs: 3_000,
+  activityCooldownMs: 4_000,
 };
 
 const VENDOR_COMMANDS: Record<LockCommand, RemoteCommand> = {
@@ -84,7 +93,13 @@ export class AugustDriver implements VendorDriver {
   private readonly pushes: EventFanout<DriverPush>;
   private readonly cache = new Map<string, CachedLock>();
   private readonly capabilities = new Map<string, AugustCapabilities | null>();
-  private live?: AugustLive;
+  /** House of each listed lock (GET /users/locks/mine), for the activity feed. */
+  private readonly houses = new Map<string, string>();
+  readonly activity: AugustActivityFeed;
+  private live?: AugustLiveChannel;
+  private readonly resync: PushResyncSchedule;
+  /** Vendor ids in the order of the last full listing (the cache answers in the same order). */
+  private listedIds: string[] = [];
   private stopped = false;
 
   constructor(
@@ -94,6 +109,8 @@ export class AugustDriver implements VendorDriver {
   ) {
     this.account = config.id;
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    if (config.resyncMinutes !== undefined) this.tuning.resyncMs = config.resyncMinutes * 60_000;
+    this.resync = new PushResyncSchedule(this.tuning.resyncMs);
     this.brand = BRANDS[config.brand];
     if (!this.brand)
       throw new LockbridgeError('invalid_config', `Unknown August brand "${String(config.brand)}"`);
@@ -139,18 +156,32 @@ export class AugustDriver implements VendorDriver {
       pinWaitMs: this.tuning.pinWaitMs,
     });
     this.shares = new AugustUsers({ client: this.client, authed });
+    this.activity = new AugustActivityFeed({
+      client: this.client,
+      authed,
+      logger: context.logger,
+      knows: (id) => this.houses.has(id),
+      onActivity: (id, action) => {
+        this.patchStatus(id, { lastAction: action });
+        this.pushes.emit({ type: 'activity', vendorLockId: id, action });
+      },
+      delayMs: this.tuning.activityDelayMs,
+      cooldownMs: this.tuning.activityCooldownMs,
+    });
   }
 
   // -- lifecycle -----------------------------------------------------------------------------------
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.activity.start();
     await this.session.start();
     await this.openLive();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.activity.stop();
     const live = this.live;
     this.live = undefined;
     await live?.stop();
@@ -170,31 +201,94 @@ export class AugustDriver implements VendorDriver {
     return this.live?.connected ?? false;
   }
 
+  /** Live updates are on unless the account turns them off. */
+  private get liveEnabled(): boolean {
+    return this.config.liveUpdates !== false;
+  }
+
   private async openLive(): Promise<void> {
-    if (!this.config.liveUpdates || this.live || this.stopped) return;
-    const url = websocketUrlFor(this.brand, this.client.http.baseURL);
-    if (!url) {
-      this.context.logger.warn(`${this.brand.displayName} has no websocket live updates; polling only`);
+    if (!this.liveEnabled || this.live || this.stopped) return;
+    const endpoint = liveEndpointFor(this.brand, this.client.http.baseURL, this.config.liveUpdatesUrl);
+    if (!endpoint) {
+      this.context.logger.warn(`${this.brand.displayName} has no live updates; polling only`);
       return;
     }
-    this.live = new AugustLive({
-      client: this.client,
-      url,
-      logger: this.context.logger,
-      refreshAuth: () => this.authed(() => this.session.refresh()),
-      authed: (fn) => this.authed(fn),
+    const callbacks: LiveCallbacks = {
       onMessage: (message) => this.onLiveMessage(message),
-      onConnected: (connected) => {
-        // After a gap the cache may have missed pushes: re-read everything on the next list.
-        if (connected) {
-          for (const entry of this.cache.values()) entry.fetchedAt = 0;
+      onConnected: (connected, resumed) => {
+        // Back after a drop: pushes may have been missed, so the next listing asks the API.
+        if (connected && resumed) {
+          this.resync.requestResync();
           this.pushes.emit({ type: 'locks_changed' });
         }
       },
+    };
+    const backoff = {
       reconnectDelayMs: this.tuning.reconnectDelayMs,
       maxReconnectDelayMs: this.tuning.maxReconnectDelayMs,
-    });
-    await this.live.start();
+    };
+    let live: AugustLiveChannel;
+    try {
+      // pubnub and socket.io-client are optional dependencies: without them, polling only.
+      live =
+        endpoint.kind === 'pubnub'
+          ? new (await import('./pubnub')).AugustPubNub({
+              ...callbacks,
+              ...backoff,
+              subscribeKey: endpoint.subscribeKey,
+              origin: endpoint.origin,
+              ssl: endpoint.ssl,
+              userId: () => this.session.userId,
+              logger: this.context.logger,
+            })
+          : new (await import('./socketio')).AugustSocketIo({
+              ...callbacks,
+              ...backoff,
+              client: this.client,
+              url: endpoint.url,
+              logger: this.context.logger,
+              refreshAuth: () => this.authed(() => this.session.refresh()),
+              authed: (fn) => this.authed(fn),
+            });
+    } catch (err) {
+      this.context.logger.warn(
+        `${this.brand.displayName} live updates need the ${endpoint.kind === 'pubnub' ? 'pubnub' : 'socket.io-client'} package, which is not installed (${describeError(err)}); polling only`,
+      );
+      return;
+    }
+    if (this.live || this.stopped) return;
+    this.live = live;
+    live.setLocks(this.lockChannels());
+    await live.start();
+  }
+
+  private lockChannels(): Array<{ lockId: string; pubsubChannel?: string }> {
+    return this.listedIds.map((id) => ({
+      lockId: id,
+      pubsubChannel: this.cache.get(id)?.detail.pubsubChannel,
+    }));
+  }
+
+  /**
+   * Reads the house activity feed now and announces new lock activities (who, how, when) as
+   * 'activity' pushes. Resolves when done; a feed that cannot be read is logged, not thrown.
+   */
+  refreshActivity(houseId: string): Promise<void> {
+    return this.activity.refresh(houseId);
+  }
+
+  /**
+   * Call after any push about a lock (PubNub, Socket.IO, websocket): the feed is read a moment later,
+   * and once more after that, to learn who operated the lock and how (yalexs manager/activity.py).
+   */
+  activityAfterPush(vendorLockId: string): void {
+    const houseId = this.houseOf(vendorLockId);
+    if (houseId) this.activity.refreshSoon(houseId);
+  }
+
+  /** The house a listed lock belongs to. */
+  houseOf(vendorLockId: string): string | undefined {
+    return this.houses.get(vendorLockId) ?? this.cache.get(vendorLockId)?.detail.HouseID;
   }
 
   onPush(listener: (push: DriverPush) => void): Unsubscribe {
@@ -203,17 +297,19 @@ export class AugustDriver implements VendorDriver {
 
   /**
    * Runs a call with a fresh token; a 401 means the token was refused before anything ran, so one
-   * re-login and one resend are safe even for an unlock.
+   * re-login and one resend are safe even for an unlock. A command's deadline bounds the waits for
+   * the refresh and the re-login (which go on for the account's other calls); the resend itself
+   * checks it again in the HTTP layer.
    */
-  async authed<T>(fn: () => Promise<T>): Promise<T> {
-    await this.session.ensureFresh();
+  async authed<T>(fn: () => Promise<T>, deadline?: CommandDeadline): Promise<T> {
+    await beforeDeadline(this.session.ensureFresh(), deadline);
     try {
       return await fn();
     } catch (err) {
       if (!isLockbridgeError(err) || err.code !== 'auth_failed') throw err;
       this.context.logger.info('August refused the token; logging in again');
       try {
-        await this.session.relogin();
+        await beforeDeadline(this.session.relogin(), deadline);
       } catch (loginErr) {
         if (isLockbridgeError(loginErr) && loginErr.code === 'auth_failed')
           throw new LockbridgeError('auth_failed', 'August login failed: check the identifier and password', {
@@ -229,27 +325,33 @@ export class AugustDriver implements VendorDriver {
 
   /**
    * One GET /users/locks/mine, then GET /locks/{id} per lock: the API has no bulk detail call. While
-   * live updates are connected, details younger than detailMaxAgeMs come from the cache (kept current
-   * by pushes), so a cycle costs one call.
+   * live updates are up, the cache (kept current by pushes) answers with no call at all, except for a
+   * slow resync and a resync right after push comes back (see push-manager.ts).
    */
   async listLocks(): Promise<DriverLock[]> {
+    const now = this.context.clock.now();
+    const pushUp = this.live?.connected ?? false;
+    const cached = this.listedIds.map((id) => this.cache.get(id)?.lock);
+    if (
+      !this.resync.needsFullListing(now, pushUp, this.listedIds.length > 0) &&
+      cached.every((l): l is DriverLock => l !== undefined)
+    )
+      return cached;
+    const generation = this.resync.beginFull();
     const mine = await this.authed(() => this.client.getMyLocks());
     const ids = Object.keys(mine ?? {});
-    const maxAge = this.live?.connected ? this.tuning.detailMaxAgeMs : 0;
-    const now = this.context.clock.now();
+    this.houses.clear();
+    for (const [id, entry] of Object.entries(mine ?? {}))
+      if (entry.HouseID) this.houses.set(id, entry.HouseID);
+    // At start, the newest activity of each lock becomes its last action (who, how, when).
+    if (!this.activity.isPrimed) await this.activity.prime(this.houses.values());
     const out: Array<DriverLock | undefined> = new Array(ids.length);
     let next = 0;
     const worker = async () => {
       while (next < ids.length) {
         const i = next++;
-        const id = ids[i];
-        const cached = this.cache.get(id);
-        if (cached && now - cached.fetchedAt < maxAge) {
-          out[i] = cached.lock;
-          continue;
-        }
         try {
-          out[i] = await this.fetchLock(id);
+          out[i] = await this.fetchLock(ids[i]);
         } catch (err) {
           // Removed or access revoked between the two calls: skip it; anything else is an error.
           if (isLockbridgeError(err) && (err.code === 'not_found' || err.code === 'forbidden')) continue;
@@ -259,7 +361,11 @@ export class AugustDriver implements VendorDriver {
     };
     await Promise.all(Array.from({ length: Math.min(this.tuning.listConcurrency, ids.length) }, worker));
     for (const id of [...this.cache.keys()]) if (!ids.includes(id)) this.cache.delete(id);
-    return out.filter((l): l is DriverLock => l !== undefined);
+    const locks = out.filter((l): l is DriverLock => l !== undefined);
+    this.listedIds = locks.map((l) => l.vendorLockId);
+    this.resync.markFull(now, generation);
+    this.live?.setLocks(this.lockChannels());
+    return locks;
   }
 
   async getLock(vendorLockId: string): Promise<DriverLock> {
@@ -272,31 +378,41 @@ export class AugustDriver implements VendorDriver {
     const lock = mapLockDetail(detail, {
       manufacturer: this.brand.manufacturer,
       capabilities,
-      push: this.config.liveUpdates === true,
+      push: this.liveEnabled,
     });
     lock.status.updatedAt = new Date(this.context.clock.now()).toISOString();
+    lock.status.lastAction = newerAction(
+      this.cache.get(id)?.lock.status.lastAction,
+      this.activity.lastActionOf(id),
+    );
+    if (detail.HouseID) this.houses.set(id, detail.HouseID);
     this.cache.set(id, { detail, lock, fetchedAt: this.context.clock.now() });
     return lock;
   }
 
-  /** Keypad PIN lengths come from the capabilities call, asked once per lock. */
+  /**
+   * The capabilities answer, asked once per lock: unlatch support (`lock.unlatch`, read before the
+   * Type 17 fallback as yalexs lock.py does) and keypad PIN lengths. yalexs's query form:
+   * ?serialNumber=<lock id>&topLevelHost=true (api_common.py; manager/data.py "lock_id is the
+   * serial_number for locks"). 404/409 mean "none for this device" (yalexs data.py) and are remembered.
+   */
   private async capabilitiesFor(detail: AugustLockDetail): Promise<AugustCapabilities | undefined> {
-    if (!(detail.keypad || detail.supportsEntryCodes)) return undefined;
     if (this.capabilities.has(detail.LockID)) return this.capabilities.get(detail.LockID) ?? undefined;
     try {
       const caps = await this.authed(() =>
-        this.client.getCapabilities({
-          deviceType: 'lock',
-          deviceID: detail.LockID,
-          serialNumber: detail.SerialNumber,
-        }),
+        this.client.getCapabilities({ serialNumber: detail.LockID, topLevelHost: true }),
       );
       this.capabilities.set(detail.LockID, caps);
       return caps;
     } catch (err) {
-      if (isLockbridgeError(err) && ['not_found', 'invalid_input', 'not_supported'].includes(err.code))
+      if (
+        isLockbridgeError(err) &&
+        ['not_found', 'invalid_input', 'not_supported', 'code_conflict'].includes(err.code)
+      )
         this.capabilities.set(detail.LockID, null);
-      this.context.logger.debug('August capabilities unavailable; using default PIN lengths');
+      this.context.logger.debug(
+        'August capabilities unavailable; using the lock type and default PIN lengths',
+      );
       return undefined;
     }
   }
@@ -322,13 +438,16 @@ export class AugustDriver implements VendorDriver {
     for (let attempt = 0; ; attempt++) {
       try {
         result = (
-          await this.authed(() =>
-            this.client.remoteOperate(vendorLockId, vendorCommand, {
-              idempotent,
-              signal: options.signal,
-              requestId: options.requestId,
-              timeoutMs: this.tuning.commandTimeoutMs,
-            }),
+          await this.authed(
+            () =>
+              this.client.remoteOperate(vendorLockId, vendorCommand, {
+                idempotent,
+                signal: options.signal,
+                deadline: options.deadline,
+                requestId: options.requestId,
+                timeoutMs: this.tuning.commandTimeoutMs,
+              }),
+            options.deadline,
           )
         ).result;
         break;
@@ -340,7 +459,11 @@ export class AugustDriver implements VendorDriver {
           attempt < this.tuning.busyRetries &&
           !options.signal.aborted
         ) {
-          await sleep(this.tuning.busyRetryDelayMs * (attempt + 1), options.signal);
+          const delay = this.tuning.busyRetryDelayMs * (attempt + 1);
+          // A resend that could only go out after the deadline is not waited for.
+          if (delay >= options.deadline.remainingMs()) throw options.deadline.error();
+          await sleep(delay, options.signal);
+          options.deadline.check();
           continue;
         }
         throw err;
@@ -373,6 +496,7 @@ export class AugustDriver implements VendorDriver {
     const mapped = mapPushMessage(message, new Date(this.context.clock.now()).toISOString());
     const id = mapped.vendorLockId;
     if (!id) return;
+    this.activityAfterPush(id);
     if (Object.keys(mapped.status).length > 0) {
       this.patchStatus(id, mapped.status);
       this.pushes.emit({ type: 'status', vendorLockId: id, status: mapped.status });
@@ -382,6 +506,8 @@ export class AugustDriver implements VendorDriver {
       const user = mapped.activity.who ? this.cache.get(id)?.detail.users?.[mapped.activity.who] : undefined;
       const name = user ? [user.FirstName, user.LastName].filter(Boolean).join(' ').trim() : '';
       if (name) mapped.activity.who = name;
+      // The feed may have reported this operation already (with who and how): then it is not news.
+      if (!this.activity.pushAnnounces(id, mapped.activity)) return;
       this.patchStatus(id, { lastAction: mapped.activity });
       this.pushes.emit({ type: 'activity', vendorLockId: id, action: mapped.activity });
     }
@@ -399,6 +525,14 @@ export class AugustDriver implements VendorDriver {
       },
     };
   }
+}
+
+/** The later of two last actions; at the same time, the one that says who. */
+function newerAction(a: LastAction | null | undefined, b: LastAction | undefined): LastAction | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  const diff = Date.parse(b.at) - Date.parse(a.at);
+  return diff > 0 || (diff === 0 && b.who !== undefined) ? b : a;
 }
 
 export function createAugustDriver(

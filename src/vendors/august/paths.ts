@@ -15,6 +15,8 @@ export const AUGUST_PATHS = {
 
   myHouses: () => '/users/houses/mine',
   house: (houseId: string) => `/houses/${enc(houseId)}`,
+  /** Y api_common.py API_GET_HOUSE_ACTIVITIES_URL, sent with Accept-Version 4.0.0 and ?limit. */
+  houseActivities: (houseId: string) => `/houses/${enc(houseId)}/activities`,
   myLocks: () => '/users/locks/mine',
   lock: (lockId: string) => `/locks/${enc(lockId)}`,
   lockStatus: (lockId: string) => `/locks/${enc(lockId)}/status`,
@@ -48,37 +50,6 @@ export const AUGUST_PATHS = {
   partnerSubUser: () => '/partners/sub-user',
 } as const;
 
-/**
- * The same routes as patterns for the emulator's router. Order matters there: literal segments are
- * registered before the `:otherUserID/:type` catch-alls.
- */
-export const AUGUST_ROUTES = {
-  session: '/session',
-  logout: '/session/logout',
-  requestValidation: '/validation/:kind',
-  validate: '/validate/:kind',
-  myHouses: '/users/houses/mine',
-  house: '/houses/:houseID',
-  myLocks: '/users/locks/mine',
-  lock: '/locks/:lockID',
-  lockStatus: '/locks/:lockID/status',
-  capabilities: '/devices/capabilities',
-  remoteOperate: '/remoteoperate/:lockID/:command',
-  pins: '/locks/:lockID/pins',
-  reservePin: '/locks/:lockID/pin',
-  reserveCredential: '/locks/:lockID/users/:userID/credential',
-  masterPin: '/locks/:lockID/pins/master',
-  transferPin: '/locks/:lockID/pins/transfer',
-  syncPins: '/locks/:lockID/pins/sync',
-  unverifiedUsers: '/unverifiedusers',
-  addUser: '/locks/adduser/:lockID/:otherUserID/:type',
-  changeUserType: '/locks/:lockID/:otherUserID/:type',
-  removeUser: '/locks/:lockID/:otherUserID',
-  subscribers: '/websocket/subscribers',
-  subscriber: '/websocket/subscribers/:subID',
-  partnerSubUser: '/partners/sub-user',
-} as const;
-
 export type ValidationKind = 'email' | 'phone';
 export const LOCK_USER_TYPES = ['user', 'manager', 'superuser'] as const;
 export type LockUserType = (typeof LOCK_USER_TYPES)[number];
@@ -100,8 +71,11 @@ export const REMOTE_COMMANDS = [
 ] as const;
 export type RemoteCommand = (typeof REMOTE_COMMANDS)[number];
 
-/** Accept-Version picks the route version; remote operate v2 is `2.0.0` (seed 001). */
-export const ACCEPT_VERSION = { default: '0.0.1', remoteOperateV2: '2.0.0' } as const;
+/**
+ * Accept-Version picks the route version; remote operate v2 is `2.0.0` (seed 001); the house activity
+ * feed in its v4 entry format is `4.0.0` (yalexs api_common.py _build_get_house_activities_request).
+ */
+export const ACCEPT_VERSION = { default: '0.0.1', remoteOperateV2: '2.0.0', activities: '4.0.0' } as const;
 
 /** Lock IDs are 32 upper-case hex characters. */
 export const LOCK_ID_PATTERN = /^[\dA-F]{32}$/;

@@ -1,5 +1,6 @@
 import { HttpClient, type HttpClientOptions } from '../../http/client';
 import { LockbridgeError } from '../../core/errors';
+import type { CommandDeadline } from '../../core/deadline';
 import type { Logger } from '../../core/logger';
 import { mapSeamError } from './errors';
 import { SEAM_PATHS } from './paths';
@@ -75,13 +76,18 @@ export class SeamClient {
    * One POST. Reads are idempotent; writes are marked non-idempotent by the caller so that an unlock
    * or a code create is never sent twice after a timeout.
    */
-  async post<T>(path: string, body: object, opts: { idempotent: boolean; signal?: AbortSignal }): Promise<T> {
+  async post<T>(
+    path: string,
+    body: object,
+    opts: { idempotent: boolean; signal?: AbortSignal; deadline?: CommandDeadline },
+  ): Promise<T> {
     const res = await this.http.request<T>({
       method: 'POST',
       url: path,
       data: body,
       idempotent: opts.idempotent,
       signal: opts.signal,
+      deadline: opts.deadline,
     });
     if (!res.data || typeof res.data !== 'object')
       throw new LockbridgeError('vendor_error', `seam answered ${path} with no JSON body`, {
@@ -94,8 +100,8 @@ export class SeamClient {
     return this.post<T>(path, body, { idempotent: true, signal });
   }
 
-  private write<T>(path: string, body: object, signal?: AbortSignal): Promise<T> {
-    return this.post<T>(path, body, { idempotent: false, signal });
+  private write<T>(path: string, body: object, signal?: AbortSignal, deadline?: CommandDeadline): Promise<T> {
+    return this.post<T>(path, body, { idempotent: false, signal, deadline });
   }
 
   // -- devices and locks ------------------------------------------------------------------------------
@@ -154,22 +160,32 @@ export class SeamClient {
     return lock;
   }
 
-  async lockDoor(deviceId: string, signal?: AbortSignal): Promise<SeamActionAttempt> {
+  async lockDoor(
+    deviceId: string,
+    signal?: AbortSignal,
+    deadline?: CommandDeadline,
+  ): Promise<SeamActionAttempt> {
     return (
       await this.write<{ action_attempt: SeamActionAttempt }>(
         SEAM_PATHS.lockDoor,
         { device_id: deviceId },
         signal,
+        deadline,
       )
     ).action_attempt;
   }
 
-  async unlockDoor(deviceId: string, signal?: AbortSignal): Promise<SeamActionAttempt> {
+  async unlockDoor(
+    deviceId: string,
+    signal?: AbortSignal,
+    deadline?: CommandDeadline,
+  ): Promise<SeamActionAttempt> {
     return (
       await this.write<{ action_attempt: SeamActionAttempt }>(
         SEAM_PATHS.unlockDoor,
         { device_id: deviceId },
         signal,
+        deadline,
       )
     ).action_attempt;
   }

@@ -239,8 +239,8 @@ export class SeamDriver implements VendorDriver {
     // Non-idempotent: never re-sent after a timeout or reset (the action attempt id is the receipt).
     let attempt =
       command === 'LOCK'
-        ? await this.client.lockDoor(vendorLockId, options.signal)
-        : await this.client.unlockDoor(vendorLockId, options.signal);
+        ? await this.client.lockDoor(vendorLockId, options.signal, options.deadline)
+        : await this.client.unlockDoor(vendorLockId, options.signal, options.deadline);
     attempt = await this.resolveAttempt(attempt, options.signal);
     if (attempt.status === 'error')
       throw actionAttemptError(attempt.error, vendorLockId, attempt.action_type);

@@ -1,5 +1,6 @@
 import { HttpClient, type HttpRequest, type RetryPolicy } from '../../http';
 import { LockbridgeError, type ErrorCode } from '../../core/errors';
+import type { CommandDeadline } from '../../core/deadline';
 import type { Logger } from '../../core/logger';
 import type { Redactor } from '../../core/redact';
 import type { RequestBudget } from '../../http/budget';
@@ -63,12 +64,13 @@ export class SmartphoneKeyClient {
 
   /**
    * Opens the lock through its device shadow. Marked idempotent only because SmartphoneKey dedupes by
-   * requestId: a retry after a 502 or a lost answer carries the same requestId and cannot open twice.
+   * requestId: a retry after a 502 or a lost answer carries the same body, so the same requestId, and
+   * cannot open twice. The caller makes the requestId: ours, one per command.
    */
   openLock(
     lockId: string,
     body: { requestId: string; reason?: string },
-    options: { signal?: AbortSignal; retries?: number } = {},
+    options: { signal?: AbortSignal; deadline?: CommandDeadline; retries?: number } = {},
   ): Promise<SpkEnvelope<SpkOpenLockData>> {
     return this.call({
       method: 'POST',
@@ -76,6 +78,7 @@ export class SmartphoneKeyClient {
       data: body,
       idempotent: true,
       signal: options.signal,
+      deadline: options.deadline,
       retries: options.retries,
     });
   }
@@ -118,10 +121,11 @@ export class SmartphoneKeyClient {
     });
   }
 
-  async ownedLocks(userId: string): Promise<SpkOwnedLock[]> {
+  async ownedLocks(userId: string, options: { signal?: AbortSignal } = {}): Promise<SpkOwnedLock[]> {
     const body = await this.call<{ locks?: SpkOwnedLock[] }>({
       method: 'GET',
       url: fillPath(SPK_PATHS.ownedLocks, { userId }),
+      signal: options.signal,
     });
     return Array.isArray(body?.locks) ? body.locks : [];
   }

@@ -5,7 +5,6 @@ import {
   lockIdFor,
   type LastAction,
   type LockCommand,
-  type LockState,
   type Share,
   type ShareRequest,
   type ShareResult,
@@ -25,16 +24,16 @@ import type {
 import { SHADOW_FAILED_REASON, SmartphoneKeyClient } from './client';
 import {
   lastOpenAction,
-  parseShadowUpdate,
   parseWebhookEnvelope,
   spkKeyToShare,
   spkLockToDriverLock,
   webhookToPushes,
 } from './mapping';
+import { parseShadowUpdate, ShadowVersionGate, type ShadowReport, type ShadowUpdate } from './shadow';
 import { SPK_DEFAULT_BASE_URL } from './paths';
 import type { SpkAccessibleLock, SpkOwnedLock } from './types';
 import { WebhookListener } from '../../http/webhook-listener';
-import { bearerMatches } from './webhook-auth';
+import { spkWebhookAuthorizer, type SpkWebhookAuth } from './webhook-auth';
 
 export interface SmartphoneKeyDriverOptions {
   retry?: RetryPolicy;
@@ -74,8 +73,9 @@ export class SmartphoneKeyDriver implements VendorDriver {
   private readonly pushes: EventFanout<DriverPush>;
   private identities: Record<string, LockIdentity> = {};
   private readonly known = new Map<string, Known>();
-  private readonly shadowStates = new Map<string, LockState>();
-  private readonly shadowVersions = new Map<string, number>();
+  private readonly shadows = new Map<string, ShadowReport>();
+  private readonly shadowGate = new ShadowVersionGate();
+  private readonly webhookAuth?: SpkWebhookAuth;
   private readonly lastActions = new Map<string, LastAction>();
   private readonly seen = new Set<string>();
   private webhook?: WebhookListener;
@@ -90,6 +90,12 @@ export class SmartphoneKeyDriver implements VendorDriver {
       context.logger.warn('A push listener threw; the other listeners still ran'),
     );
     context.redactor.addSecret(config.webhook?.bearer);
+    context.redactor.addSecret(config.webhook?.auth?.secret);
+    const hook = config.webhook;
+    this.webhookAuth =
+      hook?.auth ?? (hook?.bearer ? { type: 'bearer_token', secret: hook.bearer } : undefined);
+    // Checked now, so a bad auth setting is a configuration error at start, not a 401 storm later.
+    if (this.webhookAuth) spkWebhookAuthorizer(this.webhookAuth);
     this.client = new SmartphoneKeyClient({
       baseURL: config.baseUrl ?? SPK_DEFAULT_BASE_URL,
       apiKey: config.apiKey,
@@ -120,9 +126,7 @@ export class SmartphoneKeyDriver implements VendorDriver {
         host: hook.listenHost ?? '127.0.0.1',
         port: hook.listenPort ?? 0,
         path: hook.path ?? '/smartphonekey/events',
-        authorize: hook.bearer
-          ? (headers) => bearerMatches(headers.authorization, hook.bearer as string)
-          : undefined,
+        authorize: this.webhookAuth ? spkWebhookAuthorizer(this.webhookAuth) : undefined,
         onEvent: (body) => this.onWebhook(body),
       });
       await this.webhook.start();
@@ -165,7 +169,7 @@ export class SmartphoneKeyDriver implements VendorDriver {
           accessible: a,
           owned: o,
           serialNumber: identity?.serialNumber,
-          shadowState: this.shadowStates.get(id),
+          shadow: this.shadows.get(id),
           lastAction: this.lastActions.get(id) ?? null,
           push: this.webhook !== undefined,
         }),
@@ -224,12 +228,17 @@ export class SmartphoneKeyDriver implements VendorDriver {
           requestId: options.requestId,
         },
       );
+    await this.refuseIfOffline(vendorLockId, options);
+    // Our own id, new for each command and never the client's text (an MQTT transaction may be
+    // reused, and SmartphoneKey would take the second OPEN as a duplicate and not open). The HTTP
+    // client's retries resend the same body, so a retry of this command carries the same id and the
+    // lock opens at most once.
+    const requestId = randomUUID();
     try {
-      // The same requestId on every attempt: SmartphoneKey dedupes, so the lock opens at most once.
       await this.client.openLock(
         vendorLockId,
-        { requestId: options.requestId, reason: 'Lockbridge' },
-        { signal: options.signal },
+        { requestId, reason: 'Lockbridge' },
+        { signal: options.signal, deadline: options.deadline },
       );
     } catch (err) {
       const e = toLockbridgeError(err);
@@ -248,6 +257,37 @@ export class SmartphoneKeyDriver implements VendorDriver {
       throw e;
     }
     return { momentary: true };
+  }
+
+  /**
+   * An open sent to an offline lock is queued in its shadow and runs whenever the device comes back,
+   * long after the command's deadline, and SmartphoneKey has no call to cancel it. So the lock's
+   * connectivity is read fresh (owned-locks) and an offline lock is refused before anything is sent.
+   * For a lock the user does not own, the last shadow `available` is all there is to go on.
+   */
+  private async refuseIfOffline(vendorLockId: string, options: CommandOptions): Promise<void> {
+    const uuid = this.known.get(vendorLockId)?.uuid ?? this.identities[vendorLockId]?.uuid;
+    let online: boolean | undefined;
+    if (uuid) {
+      const owned = (await this.client.ownedLocks(this.config.userId, { signal: options.signal })).find(
+        (o) => o?.lockUuid === uuid,
+      );
+      if (owned) {
+        online = owned.online !== false;
+        const known = this.known.get(vendorLockId);
+        if (known) known.owned = owned;
+      }
+    }
+    if (online === undefined) online = this.shadows.get(vendorLockId)?.online;
+    if (online === false)
+      throw new LockbridgeError(
+        'lock_offline',
+        `SmartphoneKey lock ${vendorLockId} is offline; nothing was sent`,
+        {
+          vendor: 'smartphonekey',
+          requestId: options.requestId,
+        },
+      );
   }
 
   // -- keys -----------------------------------------------------------------------------------------
@@ -312,18 +352,24 @@ export class SmartphoneKeyDriver implements VendorDriver {
   }
 
   /**
-   * The state the device reports. Deliveries may arrive out of order, so an update older than the last
-   * one seen (by shadow version) is ignored; a status is pushed only when the reported state changes.
+   * What the device reports. Deliveries come out of order and may be forged, so the version gate
+   * decides which to believe (shadow.ts); a status is pushed only for the fields that changed.
    */
-  private onShadow(update: { thingName: string; state: LockState; version: number }): void {
+  private onShadow(update: ShadowUpdate): void {
     let vendorLockId: string | undefined;
-    for (const [lockId, k] of this.known) if (k.owned?.thingName === update.thingName) vendorLockId = lockId;
+    for (const [lockId, k] of this.known)
+      if (k.owned?.thingName === update.thingName || k.uuid === update.thingName) vendorLockId = lockId;
     if (!vendorLockId) return;
-    const last = this.shadowVersions.get(vendorLockId) ?? -1;
-    if (update.version <= last) return;
-    this.shadowVersions.set(vendorLockId, update.version);
-    if (this.shadowStates.get(vendorLockId) === update.state) return;
-    this.shadowStates.set(vendorLockId, update.state);
-    this.pushes.emit({ type: 'status', vendorLockId, status: { state: update.state } });
+    if (!this.shadowGate.accept(update.thingName, update.version)) {
+      this.context.logger.debug(`SmartphoneKey shadow version for lock ${vendorLockId} ignored`);
+      return;
+    }
+    const before = this.shadows.get(vendorLockId) ?? {};
+    const after: ShadowReport = { ...before, ...update.report };
+    this.shadows.set(vendorLockId, after);
+    const changed: ShadowReport = {};
+    for (const key of Object.keys(update.report) as Array<keyof ShadowReport>)
+      if (before[key] !== after[key]) Object.assign(changed, { [key]: after[key] });
+    if (Object.keys(changed).length > 0) this.pushes.emit({ type: 'status', vendorLockId, status: changed });
   }
 }

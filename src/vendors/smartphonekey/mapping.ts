@@ -1,6 +1,6 @@
-import type { Capability, LastAction, LockState, Share } from '../../core/model';
+import type { Capability, LastAction, Share } from '../../core/model';
+import type { ShadowReport } from './shadow';
 import type { DriverLock, DriverPush } from '../driver';
-import { SPK_SHADOW } from './paths';
 import type { SpkAccessibleLock, SpkKey, SpkOwnedLock, SpkStoredEvent, SpkWebhookEnvelope } from './types';
 
 /**
@@ -8,16 +8,17 @@ import type { SpkAccessibleLock, SpkKey, SpkOwnedLock, SpkStoredEvent, SpkWebhoo
  *
  * What is honest about state: SmartphoneKey has no locked/unlocked state in its REST API. OpenLock is a
  * momentary command through the device shadow. So the state is UNKNOWN unless the vendor itself told
- * us: the last device-shadow report received by webhook (LOCKED or OPEN). We never assume LOCKED.
- * `online` comes from owned-locks; for a lock the user can access but does not own, SmartphoneKey does
- * not say, and we report it online (an OpenLock to an offline lock is queued by the shadow anyway).
+ * us: the last device-shadow report received by webhook (Matter DoorLock LockState). We never assume
+ * LOCKED. `online` comes from owned-locks, or from the shadow's `available` when that is newer; for a
+ * lock the user can access but does not own and whose shadow we have not seen, nothing says, and we
+ * report it online.
  * 'keys' is declared only where the user may manage keys (OWNER or ADMIN).
  */
 export function spkLockToDriverLock(input: {
   accessible: SpkAccessibleLock;
   owned?: SpkOwnedLock;
   serialNumber?: string;
-  shadowState?: LockState;
+  shadow?: ShadowReport;
   lastAction?: LastAction | null;
   push: boolean;
 }): DriverLock {
@@ -34,23 +35,14 @@ export function spkLockToDriverLock(input: {
     ...(serial ? { serialNumber: serial } : {}),
     capabilities,
     status: {
-      state: input.shadowState ?? 'UNKNOWN',
-      door: 'unknown',
-      battery: null,
-      batteryLow: false,
-      online: owned ? owned.online !== false : true,
+      state: input.shadow?.state ?? 'UNKNOWN',
+      door: input.shadow?.door ?? 'unknown',
+      battery: input.shadow?.battery ?? null,
+      batteryLow: input.shadow?.batteryLow ?? false,
+      online: input.shadow?.online ?? (owned ? owned.online !== false : true),
       lastAction: input.lastAction ?? null,
     },
   };
-}
-
-/** The lock state a device shadow reports, or undefined when it says nothing we understand. */
-export function shadowToState(reported: unknown): LockState | undefined {
-  if (!reported || typeof reported !== 'object') return undefined;
-  const value = (reported as Record<string, unknown>)[SPK_SHADOW.field];
-  if (value === SPK_SHADOW.locked) return 'LOCKED';
-  if (value === SPK_SHADOW.open) return 'OPEN';
-  return undefined;
 }
 
 /** A LockOpenRequested event as the lock's last action (remote: through the API). */
@@ -109,19 +101,4 @@ export function parseWebhookEnvelope(body: unknown): SpkWebhookEnvelope | undefi
   if (typeof b.id !== 'string' || typeof b.source !== 'string' || !b.detail || typeof b.detail !== 'object')
     return undefined;
   return b as unknown as SpkWebhookEnvelope;
-}
-
-/** A device-shadow update (spk.iot.shadow): which thing, the state it reports, the shadow version. */
-export function parseShadowUpdate(
-  envelope: SpkWebhookEnvelope,
-): { thingName: string; state: LockState; version: number } | undefined {
-  if (envelope.source !== 'spk.iot.shadow') return undefined;
-  const detail = envelope.detail ?? {};
-  const state = shadowToState(detail.reportedState);
-  if (typeof detail.thingName !== 'string' || !state) return undefined;
-  return {
-    thingName: detail.thingName,
-    state,
-    version: typeof detail.version === 'number' ? detail.version : 0,
-  };
 }

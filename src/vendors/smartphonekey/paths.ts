@@ -3,8 +3,7 @@
  * Solid (OpenAPI "SmartphoneKey B2C API 1.0.0" and its docs): all paths below, the command envelope,
  * the error body {error, message, code}, EventBridge envelopes.
  * [INF]: how a JWT is issued (not used: the JWT is configured), whether an org-wide lock list exists
- * (we use owned-locks + accessible-locks), and the field of the device shadow that carries the lock
- * state (SPK_SHADOW below).
+ * (we use owned-locks + accessible-locks). The device shadow's format is in shadow.ts.
  */
 export const SPK_PATHS = {
   openLock: '/locks/:id/OpenLock',
@@ -19,13 +18,6 @@ export const SPK_PATHS = {
 } as const;
 
 export const SPK_DEFAULT_BASE_URL = 'https://api.spkey.co';
-
-/** [INF] The device shadow's reported lock field and its values. */
-export const SPK_SHADOW = {
-  field: 'lockState',
-  locked: 'locked',
-  open: 'open',
-} as const;
 
 /** Panel PIN format (solid): ^\d{4,8}$. */
 export const SPK_PANEL_PIN = /^\d{4,8}$/;

@@ -16,7 +16,8 @@ export interface SpkOpenLockData {
 }
 
 export interface SpkBasicInfo {
-  id: number;
+  /** openapi.yaml: a string. */
+  id: string;
   lockId: number;
   uuid: string;
   version: number;
@@ -59,25 +60,27 @@ export interface SpkEventsPage {
   events: SpkStoredEvent[];
 }
 
+/** openapi.yaml /users/{id}/owned-locks: serialNumber and thingName nullable, lastUpdated epoch ms. */
 export interface SpkOwnedLock {
   lockUuid: string;
-  serialNumber: string;
-  thingName: string;
+  serialNumber: string | null;
+  thingName: string | null;
   online: boolean;
   keysCount: number;
   residentCount: number;
   lastEvent: string | null;
-  lastUpdated: string | null;
+  lastUpdated: number | null;
 }
 
 export type SpkAccessLevel = 'OWNER' | 'ADMIN' | 'USER' | 'GUEST';
 
+/** openapi.yaml /users/{id}/accessible-locks types lockId as a string; the seed as a number. */
 export interface SpkAccessibleLock {
-  lockId: number;
+  lockId: number | string;
   lockName: string;
   accessLevel: SpkAccessLevel;
   grantedBy: string | null;
-  expiresAt: string | null;
+  expiresAt?: string | null;
 }
 
 /** EventBridge envelope of a SmartphoneKey webhook. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { LockbridgeError, toLockbridgeError } from '../../core/errors';
 import { EventFanout, type Unsubscribe } from '../../core/events';
 import {
@@ -32,7 +33,7 @@ import {
 } from './mapping';
 import { UNLOC_DEFAULT_BASE_URL, unlocScopes } from './paths';
 import type { UnlocLock } from './types';
-import { WebhookListener } from '../../http/webhook-listener';
+import { constantTimeEqual, WebhookListener } from '../../http/webhook-listener';
 
 /** Options tests use to keep retries short; the hub uses the defaults. */
 export interface UnlocDriverOptions {
@@ -59,6 +60,7 @@ interface DuplicateRecord {
 }
 
 const DUPLICATES_FILE = 'unloc-duplicates.json';
+const WEBHOOK_SECRET_FILE = 'unloc-webhook-secret.json';
 const SEEN_EVENTS_LIMIT = 500;
 
 /**
@@ -126,14 +128,19 @@ export class UnlocDriver implements VendorDriver {
     }
     const events = this.config.keyEvents;
     if (events) {
+      // Unloc signs nothing and registers no header, so the webhook URL itself carries a secret: a
+      // delivery to any other path is refused (401) and never published (issue 14, item 6).
+      const secret = events.secret ?? (await this.webhookSecret());
+      this.context.redactor.addSecret(secret);
       this.webhook = new WebhookListener({
         host: events.listenHost ?? '127.0.0.1',
         port: events.listenPort ?? 0,
         path: events.path ?? '/unloc/key-events',
+        authorize: (delivery) => constantTimeEqual(delivery.subpath, `/${secret}`),
         onEvent: (body) => this.onKeyEvent(body),
       });
       await this.webhook.start();
-      this.webhookUrl = events.webhookUrl ?? this.webhook.url;
+      this.webhookUrl = `${(events.webhookUrl ?? this.webhook.url).replace(/\/+$/, '')}/${secret}`;
       try {
         await this.listLocks();
       } catch (err) {
@@ -141,6 +148,16 @@ export class UnlocDriver implements VendorDriver {
         throw err;
       }
     }
+  }
+
+  /** A random secret kept in storage, so the URL registered at Unloc stays valid across restarts. */
+  private async webhookSecret(): Promise<string> {
+    const stored = await readJson<{ secret?: unknown }>(this.context.storage, WEBHOOK_SECRET_FILE);
+    if (stored && typeof stored.secret === 'string' && /^[0-9a-f]{64}$/.test(stored.secret))
+      return stored.secret;
+    const secret = randomBytes(32).toString('hex');
+    await writeJson(this.context.storage, WEBHOOK_SECRET_FILE, { secret });
+    return secret;
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
+import PubNub from 'pubnub';
+import { io, type Socket } from 'socket.io-client';
 import type { AugustEmulator } from '../../../src/emulators/august/server';
 import type { DemoHousehold } from '../../../src/emulators/august/seed';
 import { DEMO_ACCOUNT, DEMO_TWO_FACTOR } from '../../../src/emulators/august/seed';
@@ -206,7 +207,20 @@ describe('august emulator', () => {
       const bySerial = obj(
         (await owner.call('GET', `/devices/capabilities?serialNumber=${home.apartment.SerialNumber}`)).body,
       );
-      assert.equal(obj(bySerial.keypad).supportsPinCodes, false);
+      assert.equal(bySerial.keypad, undefined);
+      // yalexs's form: ?serialNumber=<lock id>&topLevelHost=true; it reads lock.unlatch and the slot range.
+      const yalexsForm = obj(
+        (
+          await owner.call(
+            'GET',
+            `/devices/capabilities?serialNumber=${home.apartment.LockID}&topLevelHost=true`,
+          )
+        ).body,
+      );
+      assert.equal(obj(yalexsForm.lock).unlatch, true);
+      assert.equal(obj(caps.lock).unlatch, false);
+      assert.equal(obj(caps.lock).pinSlotMin, 1);
+      assert.equal(obj(caps.lock).pinSlotMax, 240);
       assert.equal((await owner.call('GET', '/devices/capabilities')).status, 400);
       assert.equal((await owner.call('GET', `/devices/capabilities?deviceID=${'B'.repeat(32)}`)).status, 404);
     });
@@ -617,14 +631,6 @@ describe('august emulator', () => {
   });
 
   describe('live updates', () => {
-    const connect = (c: RawClient, subId: string, headers = c.headers()) =>
-      new Promise<WebSocket>((resolve, reject) => {
-        const ws = new WebSocket(`${emu.url.replace('http', 'ws')}/?subscriberID=${subId}`, { headers });
-        ws.once('open', () => resolve(ws));
-        ws.once('unexpected-response', (_req, res) => reject(new Error(String(res.statusCode))));
-        ws.once('error', reject);
-      });
-
     it('subscribers: create, get, delete; scopes are checked', async () => {
       assert.equal((await owner.call('POST', '/websocket/subscribers', { scopes: [] })).status, 400);
       assert.equal(
@@ -656,38 +662,137 @@ describe('august emulator', () => {
       );
     });
 
-    it('pushes lock and door events with lockID to the subscriber; refuses sockets without auth', async () => {
-      const sub = obj((await owner.call('POST', '/websocket/subscribers', { scopes: ['lock'] })).body);
-      const subId = String(sub.subscriberID);
-      await assert.rejects(connect(owner, subId, { 'x-august-api-key': emu.apiKey }), /401/);
-      await assert.rejects(connect(owner, 'unknown'), /404/);
-      const ws = await connect(owner, subId);
-      const messages: Obj[] = [];
-      ws.on('message', (d) => messages.push(JSON.parse(d.toString()) as Obj));
+    it('PubNub subscribe (real pubnub SDK): lock events on the lock channel; the August host has no websocket', async () => {
+      const messages: Array<{ channel: string; message: Obj; timetoken: string }> = [];
+      const statuses: string[] = [];
+      const client = new PubNub({
+        subscribeKey: 'sub-c-1030e062-0ebe-11e5-a5c2-0619f8945a4f',
+        userId: `pn-${home.owner.userId.toUpperCase()}`,
+        origin: new URL(emu.url).host,
+        ssl: false,
+      });
+      client.addListener({
+        status: (s) => statuses.push(s.category),
+        message: (m) =>
+          messages.push({ channel: m.channel, message: m.message as Obj, timetoken: m.timetoken }),
+      });
+      const front = emu.lock(home.frontDoor.LockID).pubsubChannel;
+      const back = emu.lock(home.backDoor.LockID).pubsubChannel;
+      client.subscribe({ channels: [front, back] });
       try {
+        await until(() => statuses.includes('PNConnectedCategory'), 'connected');
         emu.simulateManual(home.frontDoor.LockID, 'unlock');
         emu.simulateDoor(home.frontDoor.LockID, 'open');
         emu.setBridgeOnline(home.frontDoor.LockID, false);
         await owner.call('PUT', `/remoteoperate/${home.backDoor.LockID}/lock`);
         await until(() => messages.length >= 6, 'pushes');
-        assert.deepEqual(messages[0], {
+        assert.deepEqual(messages[0].message, {
           status: 'unlocked',
           callingUserID: 'manualunlock',
           doorState: 'closed',
-          lockID: home.frontDoor.LockID,
         });
-        assert.equal(messages[1].status, 'DoorStateChanged');
-        assert.equal(messages[2].doorState, 'open');
-        assert.equal(messages[3].status, 'associated_bridge_offline');
-        assert.equal(messages[4].status, 'kAugLockState_Locking');
-        assert.equal(messages[5].status, 'kAugLockState_Locked');
-        assert.equal(messages[5].lockID, home.backDoor.LockID);
-        const closed = new Promise((r) => ws.once('close', r));
-        await owner.call('DELETE', `/websocket/subscribers/${subId}`);
-        await closed;
+        assert.equal(messages[0].channel, front);
+        assert.match(messages[0].timetoken, /^\d{17}$/);
+        assert.equal(messages[1].message.status, 'DoorStateChanged');
+        assert.equal(messages[2].message.doorState, 'open');
+        assert.equal(messages[3].message.status, 'associated_bridge_offline');
+        assert.equal(messages[4].message.status, 'kAugLockState_Locking');
+        assert.equal(messages[5].message.status, 'kAugLockState_Locked');
+        assert.equal(messages[5].channel, back);
+        const tts = messages.map((m) => BigInt(m.timetoken));
+        assert.ok(
+          tts.every((t, i) => i === 0 || t > tts[i - 1]),
+          'timetokens increase',
+        );
       } finally {
-        ws.terminate();
+        (client as unknown as { destroy(offline: boolean): void }).destroy(true);
       }
+      // The api-production host offers no Socket.IO.
+      assert.equal((await fetch(`${emu.url}/socket.io/?EIO=4&transport=polling`)).status, 404);
+    });
+
+    it('PubNub subscribe protocol: handshake, held long-poll, backlog by timetoken, bad key', async () => {
+      const key = 'sub-c-1030e062-0ebe-11e5-a5c2-0619f8945a4f';
+      const channel = emu.lock(home.frontDoor.LockID).pubsubChannel;
+      const sub = async (tt: string, k = key) => {
+        const res = await fetch(
+          `${emu.url}/v2/subscribe/${k}/${encodeURIComponent(channel)}/0?tt=${tt}&uuid=pn-X`,
+        );
+        return { status: res.status, body: (await res.json()) as { t: { t: string }; m: Obj[] } };
+      };
+      const hello = await sub('0');
+      assert.equal(hello.status, 200);
+      assert.deepEqual(hello.body.m, []);
+      const held = sub(hello.body.t.t);
+      await until(() => emu.live.connected === 1, 'held');
+      emu.simulateManual(home.frontDoor.LockID, 'lock');
+      const got = await held;
+      assert.equal(got.body.m.length, 1);
+      assert.equal(got.body.m[0].c, channel);
+      assert.equal(obj(got.body.m[0].d).status, 'locked');
+      // A client that comes back with an older timetoken gets what it missed.
+      assert.equal((await sub(hello.body.t.t)).body.m.length, 1);
+      assert.equal((await sub('0', 'sub-c-wrong')).status, 400);
+      assert.equal((await sub('abc')).status, 400);
+    });
+
+    describe('Socket.IO (Yale Global host)', () => {
+      let yale: AugustEmulator;
+      let y: DemoHousehold;
+      let yOwner: RawClient;
+      beforeEach(async () => {
+        ({ emu: yale, home: y } = await startEmulator({ family: 'aaecosystem' }, 'yale'));
+        yOwner = new RawClient(yale);
+        await yOwner.login(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password);
+      });
+      afterEach(() => yale.close());
+
+      const connect = (subId: string, headers: Record<string, string>) =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = io(yale.url, {
+            transports: ['websocket'],
+            query: { subscriberID: subId },
+            extraHeaders: headers,
+            reconnection: false,
+            forceNew: true,
+          });
+          socket.once('connect', () => resolve(socket));
+          socket.once('connect_error', (err) => {
+            socket.disconnect();
+            reject(err);
+          });
+        });
+
+      it('socket.io-client: `data` events with lockID to the subscriber; refuses sockets without auth', async () => {
+        const sub = obj((await yOwner.call('POST', '/websocket/subscribers', { scopes: ['lock'] })).body);
+        const subId = String(sub.subscriberID);
+        await assert.rejects(connect(subId, { 'x-api-key': yale.apiKey }), /token/i);
+        await assert.rejects(connect('unknown', yOwner.headers()), /Subscriber not found/);
+        const socket = await connect(subId, yOwner.headers());
+        const messages: Obj[] = [];
+        socket.on('data', (d: Obj) => messages.push(d));
+        try {
+          yale.simulateManual(y.frontDoor.LockID, 'unlock');
+          yale.simulateDoor(y.frontDoor.LockID, 'open');
+          await yOwner.call('PUT', `/remoteoperate/${y.backDoor.LockID}/lock`);
+          await until(() => messages.length >= 5, 'pushes');
+          assert.deepEqual(messages[0], {
+            status: 'unlocked',
+            callingUserID: 'manualunlock',
+            doorState: 'closed',
+            lockID: y.frontDoor.LockID,
+          });
+          assert.equal(messages[4].status, 'kAugLockState_Locked');
+          assert.equal(messages[4].lockID, y.backDoor.LockID);
+          const closed = new Promise((r) => socket.once('disconnect', r));
+          await yOwner.call('DELETE', `/websocket/subscribers/${subId}`);
+          await closed;
+        } finally {
+          socket.disconnect();
+        }
+        // The aaecosystem host has no PubNub.
+        assert.equal((await fetch(`${yale.url}/time/0`)).status, 404);
+      });
     });
   });
 });

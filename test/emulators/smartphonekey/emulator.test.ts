@@ -28,9 +28,11 @@ describe('SmartphoneKey emulator', () => {
       const none = await spkCall(base, 'GET', '/locks/101/basic-info');
       assert.equal(none.status, 401);
       assert.deepEqual(none.body, {
+        success: false,
         error: 'Unauthorized',
         message: 'Authentication required. Please provide a valid API token',
         code: 401,
+        errors: [{ code: 401, message: 'Authentication required. Please provide a valid API token' }],
       });
       assert.equal((await spkCall(base, 'GET', '/locks/101/basic-info', { jwt: 'forged' })).status, 401);
       const spoof = await spkCall(base, 'GET', '/locks/101/basic-info', {
@@ -46,17 +48,21 @@ describe('SmartphoneKey emulator', () => {
       });
       assert.equal(other.status, 403);
       assert.deepEqual(other.body, {
+        success: false,
         error: 'Forbidden',
         message: "You don't have permission to access this resource",
         code: 403,
+        errors: [{ code: 403, message: "You don't have permission to access this resource" }],
       });
       assert.equal((await spkCall(base, 'GET', '/locks/101/details', { jwt: SPK.jwtCarol })).status, 403);
       const missing = await spkCall(base, 'POST', '/locks/999/OpenLock', { apiKey: SPK.keyA, body: {} });
       assert.equal(missing.status, 404);
       assert.deepEqual(missing.body, {
+        success: false,
         error: 'Not Found',
         message: 'The requested resource was not found',
         code: 404,
+        errors: [{ code: 404, message: 'The requested resource was not found' }],
       });
       assert.equal((await spkCall(base, 'GET', '/locks/abc/basic-info', { apiKey: SPK.keyA })).status, 404);
       assert.equal(emu.lock(201).opens, 0);
@@ -94,9 +100,11 @@ describe('SmartphoneKey emulator', () => {
       assert.equal(event.data.uuid, emu.lock(101).uuid);
       await wait(5);
       const lock = emu.lock(101);
-      for (let i = 0; i < 100 && lock.shadow.reported.lockState !== 'locked'; i++) await wait(5);
+      // Matter DoorLock LockState (1/257/0): 3 unlatched while open, then 1 locked again.
+      for (let i = 0; i < 100 && (lock.opens < 1 || lock.shadow.reported['1/257/0'] !== 1); i++)
+        await wait(5);
       assert.equal(lock.opens, 1);
-      assert.equal(lock.shadow.reported.lockState, 'locked');
+      assert.equal(lock.shadow.reported['1/257/0'], 1);
     });
 
     it('dedupes by requestId: the same request answers the same envelope and never opens twice', async () => {
@@ -123,7 +131,13 @@ describe('SmartphoneKey emulator', () => {
         body: { requestId: 'r' },
       });
       assert.equal(res.status, 502);
-      assert.deepEqual(res.body, { error: 'Error', message: 'Failed to update device shadow', code: 502 });
+      assert.deepEqual(res.body, {
+        success: false,
+        error: 'Error',
+        message: 'Failed to update device shadow',
+        code: 502,
+        errors: [{ code: 502, message: 'Failed to update device shadow' }],
+      });
       await wait(20);
       assert.equal(emu.lock(101).opens, 0);
       // A failure after the shadow was updated: the retry with the same requestId does not open again.
@@ -288,14 +302,14 @@ describe('SmartphoneKey emulator', () => {
       });
       assert.equal(accessible.body.totalCount, 3);
       assert.deepEqual(
-        (accessible.body.locks as Array<{ lockId: number; accessLevel: string }>).map((l) => [
+        (accessible.body.locks as Array<{ lockId: string; accessLevel: string }>).map((l) => [
           l.lockId,
           l.accessLevel,
         ]),
         [
-          [101, 'OWNER'],
-          [102, 'OWNER'],
-          [201, 'GUEST'],
+          ['101', 'OWNER'],
+          ['102', 'OWNER'],
+          ['201', 'GUEST'],
         ],
       );
       // An organisation sees its own locks only; a user cannot read another user's lists.
@@ -388,19 +402,20 @@ describe('SmartphoneKey emulator', () => {
         'spk.iot.shadow:Shadow Update',
       ]);
       assert.ok(received.every((r) => r.auth === 'Bearer static-bearer-1' && r.body.version === '0'));
+      // The documented shape: state fields are stringified JSON in the Matter bridge format.
       const shadows = received
         .filter((r) => r.body.source === 'spk.iot.shadow')
-        .map(
-          (r) =>
-            r.body.detail as {
-              reportedState: { lockState: string };
-              desiredState: { lockState?: string };
-              thingName: string;
-            },
-        );
+        .map((r) => r.body.detail as Record<string, unknown>);
       assert.ok(shadows.every((d) => d.thingName === 'spk-lock-101'));
-      assert.deepEqual(shadows.map((d) => d.reportedState.lockState).sort(), ['locked', 'locked', 'open']);
-      assert.ok(shadows.some((d) => d.desiredState.lockState === 'open'));
+      assert.ok(shadows.every((d) => typeof d.reportedState === 'string' && typeof d.version === 'number'));
+      const reported = shadows.map((d) => JSON.parse(d.reportedState as string) as Record<string, unknown>);
+      assert.deepEqual(reported.map((r) => r['1/257/0']).sort(), [1, 1, 3]);
+      assert.ok(reported.every((r) => r.available === true));
+      assert.ok(
+        shadows.some(
+          (d) => (JSON.parse(d.desiredState as string) as Record<string, unknown>)['1/257/0'] === 3,
+        ),
+      );
     });
   });
 });

@@ -1,4 +1,4 @@
-import { accountSchemas, configSchema, mqttSchema } from '../../../src/config/schema';
+import { accountSchemas, configSchema, mqttSchema, remoteUnlockCodeSchema } from '../../../src/config/schema';
 
 /**
  * Builds config.schema.json (the Homebridge settings form) from the project's one config schema, so
@@ -7,7 +7,7 @@ import { accountSchemas, configSchema, mqttSchema } from '../../../src/config/sc
  */
 
 /** Fields shown as password inputs: every account secret and the MQTT password. */
-export const SECRET_FIELD = /^(password|apiKey|clientSecret|jwt|unlockCode|token|secret)$/i;
+export const SECRET_FIELD = /^(password|apiKey|clientSecret|jwt|unlockCode|token|secret|bearer)$/i;
 
 const TITLES: Record<string, string> = {
   id: 'Account id',
@@ -24,7 +24,9 @@ const TITLES: Record<string, string> = {
   password: 'Password',
   apiKey: 'API key',
   installId: 'Install id',
-  liveUpdates: 'Live updates (websocket)',
+  liveUpdates: 'Live updates (PubNub or Socket.IO; polling when off or down)',
+  liveUpdatesUrl: 'Live updates URL (emulator or proxy)',
+  resyncMinutes: 'Re-read locks while live updates are up (minutes)',
   eventPollSeconds: 'Event poll interval (seconds)',
   webhook: 'Webhook',
   url: 'URL',
@@ -135,11 +137,17 @@ export function buildConfigSchema(): Json {
     'cert',
     'key',
     'rejectUnauthorized',
+    'unlockCode',
   ];
+  const remoteProperties: Record<string, Json> = {
+    ...(mqttSchema.properties as Record<string, Json>),
+    unlockCode: remoteUnlockCodeSchema,
+  };
   const mqttProperties = Object.fromEntries(
-    remoteFields.map((f) => [f, formProperty(f, (mqttSchema.properties as Record<string, Json>)[f])]),
+    remoteFields.map((f) => [f, formProperty(f, remoteProperties[f])]),
   );
   (mqttProperties.url as Json).title = 'Broker URL of the lockbridge daemon';
+  (mqttProperties.unlockCode as Json).title = "Unlock code of the daemon's locks";
   (mqttProperties.url as Json).placeholder = 'mqtt://127.0.0.1:1883';
 
   const top = configSchema.properties as unknown as Record<string, Json>;
@@ -179,19 +187,23 @@ export function buildConfigSchema(): Json {
   (schema.properties.codes as Json).title = 'Access codes';
   (schema.properties.logLevel as Json).title = 'Log level';
 
-  const accountItems = [...Object.keys(accountProperties)].map((key) => {
-    const prop = accountProperties[key] as Json;
-    if (SECRET_FIELD.test(key)) return { key: `accounts[].${key}`, type: 'password' };
-    if (prop.type === 'object') {
+  // Nested objects (webhook.auth ...) are fieldsets too, and a secret at any depth is a password.
+  const item = (path: string, key: string, prop: Json): unknown => {
+    if (SECRET_FIELD.test(key)) return { key: path, type: 'password' };
+    if (prop.type === 'object' && prop.properties) {
+      const props = prop.properties as Record<string, Json>;
       return {
-        key: `accounts[].${key}`,
+        key: path,
         type: 'fieldset',
         expandable: true,
-        items: Object.keys(prop.properties as Json).map((k) => `accounts[].${key}.${k}`),
+        items: Object.keys(props).map((k) => item(`${path}.${k}`, k, props[k])),
       };
     }
-    return `accounts[].${key}`;
-  });
+    return path;
+  };
+  const accountItems = [...Object.keys(accountProperties)].map((key) =>
+    item(`accounts[].${key}`, key, accountProperties[key] as Json),
+  );
   const layout = [
     'name',
     'source',

@@ -6,6 +6,7 @@ import { HttpClient } from '../../../src/http/client';
 import type { AccountBase } from '../../../src/config/types';
 import type {
   CodeDriver,
+  CommandOptions,
   DriverCommandOutcome,
   DriverContext,
   DriverLock,
@@ -214,11 +215,7 @@ export class TestVendorDriver implements VendorDriver {
     return toDriverLock(res.data);
   }
 
-  async command(
-    id: string,
-    command: LockCommand,
-    options: { signal: AbortSignal; requestId: string },
-  ): Promise<DriverCommandOutcome> {
+  async command(id: string, command: LockCommand, options: CommandOptions): Promise<DriverCommandOutcome> {
     if (command === 'STATUS') return { status: (await this.getLock(id)).status };
     await this.http.request({
       method: 'POST',
@@ -226,6 +223,7 @@ export class TestVendorDriver implements VendorDriver {
       data: { command: command.toLowerCase(), requestId: options.requestId },
       idempotent: false,
       signal: options.signal,
+      deadline: options.deadline,
     });
     return {};
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { AugustClient } from '../../../src/vendors/august/client';
-import { BRANDS, websocketUrlFor } from '../../../src/vendors/august/brands';
+import { BRANDS } from '../../../src/vendors/august/brands';
+import { liveEndpointFor } from '../../../src/vendors/august/live';
 import { LockbridgeError } from '../../../src/core/errors';
 import type { AugustEmulator } from '../../../src/emulators/august/server';
 import { DEMO_ACCOUNT, type DemoHousehold } from '../../../src/emulators/august/seed';
@@ -32,12 +33,31 @@ describe('august client: every operation, 1:1, against the emulator', () => {
     assert.equal(BRANDS.yale_global.baseUrl, 'https://api.aaecosystem.com');
     assert.equal(BRANDS.yale_access.headers.accessToken, 'x-august-access-token');
     assert.equal(BRANDS.yale_global.headers.apiKey, 'x-api-key');
-    assert.equal(
-      websocketUrlFor(BRANDS.yale_global, BRANDS.yale_global.baseUrl),
-      'wss://websocket.aaecosystem.com/',
+    // Live updates: Socket.IO for Yale Global, PubNub (never a websocket) for August and Yale Access.
+    assert.deepEqual(liveEndpointFor(BRANDS.yale_global, BRANDS.yale_global.baseUrl), {
+      kind: 'socketio',
+      url: 'https://websocket.aaecosystem.com/',
+    });
+    const sub = 'sub-c-1030e062-0ebe-11e5-a5c2-0619f8945a4f';
+    assert.deepEqual(liveEndpointFor(BRANDS.august, BRANDS.august.baseUrl), {
+      kind: 'pubnub',
+      subscribeKey: sub,
+      ssl: true,
+    });
+    assert.deepEqual(liveEndpointFor(BRANDS.yale_access, 'http://127.0.0.1:9/'), {
+      kind: 'pubnub',
+      subscribeKey: sub,
+      origin: '127.0.0.1:9',
+      ssl: false,
+    });
+    assert.deepEqual(
+      liveEndpointFor(BRANDS.august, BRANDS.august.baseUrl, 'https://pubnub.example.test:8443'),
+      { kind: 'pubnub', subscribeKey: sub, origin: 'pubnub.example.test:8443', ssl: true },
     );
-    assert.equal(websocketUrlFor(BRANDS.august, BRANDS.august.baseUrl), undefined);
-    assert.equal(websocketUrlFor(BRANDS.august, 'http://127.0.0.1:9/'), 'ws://127.0.0.1:9/');
+    assert.deepEqual(liveEndpointFor(BRANDS.yale_global, 'http://127.0.0.1:9'), {
+      kind: 'socketio',
+      url: 'http://127.0.0.1:9',
+    });
   });
 
   it('houses, a house, locks, lock detail (v1), status, capabilities', async () => {

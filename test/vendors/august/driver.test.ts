@@ -10,6 +10,7 @@ import { DEMO_ACCOUNT, DEMO_TWO_FACTOR, type DemoHousehold } from '../../../src/
 import { createAugustDriver, type AugustDriver, type AugustTuning } from '../../../src/vendors/august/driver';
 import { vendorDrivers } from '../../../src/vendors/registry';
 import type { DriverPush } from '../../../src/vendors/driver';
+import { commandOptions } from '../../support/command-options';
 import { startEmulator, until } from '../../emulators/august/helpers';
 
 const TUNING: Partial<AugustTuning> = {
@@ -32,6 +33,7 @@ function makeDriver(
   emu: AugustEmulator,
   overrides: Partial<AugustAccountConfig> = {},
   storage = new MemoryStorage(),
+  clock: { now(): number } = { now: () => Date.now() },
 ): Harness {
   const sink = new MemorySink();
   const redactor = new Redactor();
@@ -52,14 +54,15 @@ function makeDriver(
       storage,
       redactor,
       budget: new RequestBudget({ capacity: 1000, refillPerSecond: 1000 }),
-      clock: { now: () => Date.now() },
+      clock,
     },
     TUNING,
   );
   return { driver, storage, sink, config };
 }
 
-const opts = (requestId = 'req-1', signal = new AbortController().signal) => ({ signal, requestId });
+const opts = (requestId = 'req-1', signal = new AbortController().signal) =>
+  commandOptions(requestId, signal);
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<LockbridgeError> {
   try {
@@ -176,21 +179,49 @@ describe('august driver against the emulator', () => {
       await rejectsWith(h.driver.getLock('0'.repeat(32)), 'not_found');
     });
 
-    it('polling cost: 1 + N calls per cycle without push (capabilities once), 1 with push connected', async () => {
-      const h = track(makeDriver(emu));
+    it('polling cost: 1 + N calls per cycle without push (capabilities once)', async () => {
+      const h = track(makeDriver(emu, { liveUpdates: false }));
       await h.driver.start();
       await h.driver.listLocks();
       const before = h.driver.client.http.sent;
       await h.driver.listLocks();
       assert.equal(h.driver.client.http.sent - before, 1 + 5);
+      assert.equal(h.driver.liveConnected, false);
+    });
 
-      const live = track(makeDriver(emu, { liveUpdates: true, id: 'live' }));
-      await live.driver.start();
-      await until(() => live.driver.liveConnected, 'socket');
-      await live.driver.listLocks();
-      const start = live.driver.client.http.sent;
-      await live.driver.listLocks();
-      assert.equal(live.driver.client.http.sent - start, 1);
+    it('with PubNub up: no calls per cycle, a full listing at each resync and right after push comes back', async () => {
+      let offset = 0;
+      const h = track(
+        makeDriver(emu, { resyncMinutes: 30 }, new MemoryStorage(), { now: () => Date.now() + offset }),
+      );
+      const pushes: DriverPush[] = [];
+      h.driver.onPush((p) => pushes.push(p));
+      await h.driver.start();
+      await h.driver.listLocks();
+      await until(() => h.driver.liveConnected, 'PubNub up');
+      const count = async () => {
+        const before = h.driver.client.http.sent;
+        await h.driver.listLocks();
+        return h.driver.client.http.sent - before;
+      };
+      assert.equal(await count(), 0);
+      assert.equal(await count(), 0);
+      offset = 29 * 60_000;
+      assert.equal(await count(), 0);
+      offset = 30 * 60_000;
+      assert.equal(await count(), 1 + 5, 'the slow resync');
+      assert.equal(await count(), 0);
+
+      // Push drops: every cycle polls; when it comes back, one immediate resync, then quiet again.
+      emu.faults.failNext(1000, 503, { path: /^\/v2\/subscribe\// });
+      emu.live.dropAll();
+      await until(() => !h.driver.liveConnected, 'PubNub down');
+      assert.equal(await count(), 1 + 5);
+      assert.equal(await count(), 1 + 5);
+      emu.faults.clear();
+      await until(() => h.driver.liveConnected && pushes.some((p) => p.type === 'locks_changed'), 'back');
+      assert.equal(await count(), 1 + 5, 'the resync after the comeback');
+      assert.equal(await count(), 0);
     });
   });
 
@@ -261,12 +292,12 @@ describe('august driver against the emulator', () => {
       await rejectsWith(h.driver.command(home.frontDoor.LockID, 'LOCK', opts()), 'lock_busy');
     });
 
-    it('429 is retried (the vendor did not act); 502 retried for lock, never for unlock', async () => {
+    it('429 and 502 are retried for lock, never for unlock', async () => {
       emu.faults.rateLimit(1, 0, { path: /remoteoperate/ });
-      assert.equal(
-        (await h.driver.command(home.frontDoor.LockID, 'UNLOCK', opts())).status?.state,
-        'UNLOCKED',
-      );
+      await rejectsWith(h.driver.command(home.frontDoor.LockID, 'UNLOCK', opts()), 'rate_limited');
+      assert.equal(unlocks(home.frontDoor.LockID), 1, 'the 429 unlock is not sent again');
+      emu.faults.rateLimit(1, 0, { path: /remoteoperate/ });
+      assert.equal((await h.driver.command(home.frontDoor.LockID, 'LOCK', opts())).status?.state, 'LOCKED');
       emu.faults.failNext(1, 502, { path: /remoteoperate/ });
       assert.equal((await h.driver.command(home.frontDoor.LockID, 'LOCK', opts())).status?.state, 'LOCKED');
       const before = unlocks(home.frontDoor.LockID);
@@ -431,13 +462,13 @@ describe('august driver against the emulator', () => {
   });
 
   describe('live updates', () => {
-    it('pushes state, door, bridge and who-did-it; reconnects with a fresh token after a drop; stop closes all', async () => {
-      const h = track(makeDriver(emu, { liveUpdates: true }));
+    it('PubNub (real SDK): state, door, bridge and who-did-it; pn-<USER ID>, the brand key, no websocket', async () => {
+      const h = track(makeDriver(emu));
       const pushes: DriverPush[] = [];
       h.driver.onPush((p) => pushes.push(p));
       await h.driver.start();
-      await until(() => h.driver.liveConnected, 'socket');
       await h.driver.listLocks();
+      await until(() => h.driver.liveConnected, 'PubNub up');
       const lockId = home.frontDoor.LockID;
       emu.simulateKeypad(lockId, home.owner.userId, 'unlock');
       emu.simulateDoor(lockId, 'open');
@@ -454,31 +485,100 @@ describe('august driver against the emulator', () => {
       assert.equal(cached.status.door, 'open', 'pushes keep the cache current');
       assert.equal(cached.status.online, false);
 
-      const refreshes = emu.server.requestsTo('GET', '/users/houses/mine').length;
+      const subscribe = emu.server.requestsTo('GET', /^\/v2\/subscribe\//).at(-1)!;
+      assert.ok(subscribe.path.startsWith('/v2/subscribe/sub-c-1030e062-0ebe-11e5-a5c2-0619f8945a4f/'));
+      const channels = decodeURIComponent(subscribe.path.split('/')[4]).split(',').sort();
+      assert.deepEqual(channels, [...emu.state.locks.values()].map((l) => l.pubsubChannel).sort());
+      assert.deepEqual([...emu.live.pubnub!.uuids], [`pn-${home.owner.userId.toUpperCase()}`]);
+      // The August brand has no websocket: no subscriber was created.
+      assert.equal(emu.server.requestsTo('POST', '/websocket/subscribers').length, 0);
+
+      await h.driver.stop();
+      await until(() => emu.live.connected === 0, 'subscribe released');
+    });
+
+    it('PubNub: after a drop it reconnects with backoff and resyncs; polling meanwhile', async () => {
+      const h = track(makeDriver(emu));
+      const pushes: DriverPush[] = [];
+      h.driver.onPush((p) => pushes.push(p));
+      await h.driver.start();
+      await h.driver.listLocks();
+      await until(() => h.driver.liveConnected, 'PubNub up');
+      emu.server.faults.failNext(2, 503, { path: /^\/v2\/subscribe\// });
+      emu.live.dropAll();
+      await until(() => pushes.some((p) => p.type === 'locks_changed') && h.driver.liveConnected, 'back');
+      emu.simulateManual(home.frontDoor.LockID, 'unlock');
+      await until(
+        () => pushes.some((p) => p.type === 'status' && p.status.state === 'UNLOCKED'),
+        'push after reconnect',
+      );
+      const manual = pushes.find((p) => p.type === 'activity');
+      assert.ok(manual && manual.type === 'activity');
+      assert.equal(manual.action.how, 'manual');
+    });
+
+    it('liveUpdates false: no PubNub at all', async () => {
+      const h = track(makeDriver(emu, { liveUpdates: false }));
+      await h.driver.start();
+      await h.driver.listLocks();
+      assert.equal(h.driver.liveConnected, false);
+      assert.equal(emu.server.requestsTo('GET', /^\/v2\//).length, 0);
+    });
+  });
+
+  describe('Yale Global live updates (Socket.IO)', () => {
+    let yale: AugustEmulator;
+    let y: DemoHousehold;
+    beforeEach(async () => {
+      ({ emu: yale, home: y } = await startEmulator({ family: 'aaecosystem' }, 'yale'));
+    });
+    afterEach(async () => {
+      for (const d of drivers.splice(0)) await d.stop();
+      await yale.close();
+    });
+
+    it('socket.io-client: pushes with lockID; reconnects with a fresh token after a drop; stop deletes the subscriber', async () => {
+      const h = track(makeDriver(yale, { brand: 'yale_global' }));
+      const pushes: DriverPush[] = [];
+      h.driver.onPush((p) => pushes.push(p));
+      await h.driver.start();
+      await until(() => h.driver.liveConnected, 'socket');
+      await h.driver.listLocks();
+      const lockId = y.frontDoor.LockID;
+      yale.simulateKeypad(lockId, y.owner.userId, 'unlock');
+      await until(
+        () =>
+          pushes.some(
+            (p) => p.type === 'status' && p.vendorLockId === lockId && p.status.state === 'UNLOCKED',
+          ),
+        'push',
+      );
+      const before = h.driver.client.http.sent;
+      await h.driver.listLocks();
+      assert.equal(h.driver.client.http.sent - before, 0, 'no polling while the socket is up');
+
+      const refreshes = yale.server.requestsTo('GET', '/users/houses/mine').length;
       pushes.length = 0;
-      emu.dropWebsockets();
+      yale.dropWebsockets();
       await until(
         () => pushes.some((p) => p.type === 'locks_changed') && h.driver.liveConnected,
         'reconnect',
       );
       assert.ok(
-        emu.server.requestsTo('GET', '/users/houses/mine').length > refreshes,
+        yale.server.requestsTo('GET', '/users/houses/mine').length > refreshes,
         'token refreshed first',
       );
-      emu.simulateManual(lockId, 'lock');
-      await until(
-        () => pushes.some((p) => p.type === 'status' && p.status.state === 'LOCKED'),
-        'push after reconnect',
-      );
+      yale.simulateManual(lockId, 'lock');
+      await until(() => pushes.some((p) => p.type === 'status' && p.status.state === 'LOCKED'), 'after');
 
       await h.driver.stop();
-      assert.equal(emu.live.connected, 0);
-      assert.equal(emu.state.subscribers.size, 0);
+      assert.equal(yale.live.connected, 0);
+      assert.equal(yale.state.subscribers.size, 0);
     });
 
     it('falls back to polling when the subscriber cannot be created, and keeps trying', async () => {
-      emu.faults.failNext(2, 503, { path: /websocket/ });
-      const h = track(makeDriver(emu, { liveUpdates: true }));
+      yale.faults.failNext(2, 503, { path: /websocket/ });
+      const h = track(makeDriver(yale, { brand: 'yale_global' }));
       await h.driver.start();
       assert.equal(h.driver.liveConnected, false);
       assert.equal((await h.driver.listLocks()).length, 5);
@@ -490,7 +590,7 @@ describe('august driver against the emulator', () => {
     it('Yale Home talks x-api-key / x-access-token / x-branding to an aaecosystem host', async () => {
       const { emu: yale, home: y } = await startEmulator({ family: 'aaecosystem' }, 'yale');
       try {
-        const h = track(makeDriver(yale, { brand: 'yale_home', liveUpdates: true }));
+        const h = track(makeDriver(yale, { brand: 'yale_home' }));
         await h.driver.start();
         assert.equal((await h.driver.listLocks()).length, 5);
         assert.equal(

@@ -3,6 +3,7 @@ import { LockbridgeError } from '../../../src/core/errors';
 import type { DriverPush } from '../../../src/vendors/driver';
 import { SEAM_EMULATOR_API_KEY } from '../../../src/emulators/seam';
 import { eventually, startSeam, type Running } from '../../emulators/seam/helpers';
+import { commandOptions } from '../../support/command-options';
 import { controller, makeDriver, type DriverHarness } from './helpers';
 
 const isCode = (code: string) => (err: unknown) => err instanceof LockbridgeError && err.code === code;
@@ -78,13 +79,13 @@ describe('seam driver against the emulator', () => {
   it('unlocks and locks through action attempts with an authoritative outcome', async () => {
     await h.driver.start();
     const c = controller();
-    const out = await h.driver.command(ids.nuki, 'UNLOCK', { signal: c.signal, requestId: 'r1' });
+    const out = await h.driver.command(ids.nuki, 'UNLOCK', commandOptions('r1', c.signal));
     assert.equal(out.status?.state, 'UNLOCKED');
     assert.equal(seam.emulator.state.devices.get(ids.nuki)?.properties.locked, false);
     assert.equal(seam.emulator.server.requestsTo('POST', '/locks/unlock_door').length, 1);
-    const back = await h.driver.command(ids.nuki, 'LOCK', { signal: c.signal, requestId: 'r2' });
+    const back = await h.driver.command(ids.nuki, 'LOCK', commandOptions('r2', c.signal));
     assert.equal(back.status?.state, 'LOCKED');
-    const status = await h.driver.command(ids.nuki, 'STATUS', { signal: c.signal, requestId: 'r3' });
+    const status = await h.driver.command(ids.nuki, 'STATUS', commandOptions('r3', c.signal));
     assert.equal(status.status?.state, 'LOCKED');
   });
 
@@ -92,26 +93,26 @@ describe('seam driver against the emulator', () => {
     await h.driver.start();
     const c = controller();
     await assert.rejects(
-      h.driver.command(ids.offline, 'UNLOCK', { signal: c.signal, requestId: 'a' }),
+      h.driver.command(ids.offline, 'UNLOCK', commandOptions('a', c.signal)),
       isCode('lock_offline'),
     );
     seam.emulator.jamNext(ids.schlage);
     await assert.rejects(
-      h.driver.command(ids.schlage, 'LOCK', { signal: c.signal, requestId: 'b' }),
+      h.driver.command(ids.schlage, 'LOCK', commandOptions('b', c.signal)),
       isCode('jammed'),
     );
     await assert.rejects(
-      h.driver.command(ids.nuki, 'OPEN', { signal: c.signal, requestId: 'c' }),
+      h.driver.command(ids.nuki, 'OPEN', commandOptions('c', c.signal)),
       isCode('not_supported'),
     );
     await assert.rejects(
-      h.driver.command('no-such-lock', 'UNLOCK', { signal: c.signal, requestId: 'd' }),
+      h.driver.command('no-such-lock', 'UNLOCK', commandOptions('d', c.signal)),
       isCode('not_found'),
     );
     seam.emulator.faults.failNext(1, 503, { path: /unlock_door/ });
     const before = seam.emulator.server.requestsTo('POST', '/locks/unlock_door').length;
     await assert.rejects(
-      h.driver.command(ids.nuki, 'UNLOCK', { signal: c.signal, requestId: 'e' }),
+      h.driver.command(ids.nuki, 'UNLOCK', commandOptions('e', c.signal)),
       isCode('vendor_unavailable'),
     );
     assert.equal(seam.emulator.server.requestsTo('POST', '/locks/unlock_door').length - before, 1);
@@ -121,7 +122,7 @@ describe('seam driver against the emulator', () => {
     await h.driver.start();
     seam.emulator.state.timings.actionMs = 60_000;
     await assert.rejects(
-      h.driver.command(ids.nuki, 'UNLOCK', { signal: AbortSignal.timeout(60), requestId: 't' }),
+      h.driver.command(ids.nuki, 'UNLOCK', commandOptions('t', AbortSignal.timeout(60))),
       isCode('timeout'),
     );
   });

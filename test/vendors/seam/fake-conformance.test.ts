@@ -9,6 +9,7 @@ import { LockbridgeError } from '../../../src/core/errors';
 import type { DriverPush } from '../../../src/vendors/driver';
 import { eventually } from '../../emulators/seam/helpers';
 import { controller, makeDriver, type DriverHarness } from './helpers';
+import { commandOptions } from '../../support/command-options';
 import { startFake, type RunningFake } from './fake-seam';
 
 const isCode = (code: string) => (err: unknown) => err instanceof LockbridgeError && err.code === code;
@@ -49,19 +50,13 @@ describe('seam driver: conformance with @seamapi/fake-seam-connect', function ()
   it('unlocks and locks through the fake action attempts', async () => {
     await h.driver.start();
     const c = controller();
-    const out = await h.driver.command(fake.seed.august_device_1, 'UNLOCK', {
-      signal: c.signal,
-      requestId: 'f1',
-    });
+    const out = await h.driver.command(fake.seed.august_device_1, 'UNLOCK', commandOptions('f1', c.signal));
     assert.equal(out.status?.state, 'UNLOCKED');
     assert.equal((await h.driver.getLock(fake.seed.august_device_1)).status.state, 'UNLOCKED');
-    const back = await h.driver.command(fake.seed.august_device_1, 'LOCK', {
-      signal: c.signal,
-      requestId: 'f2',
-    });
+    const back = await h.driver.command(fake.seed.august_device_1, 'LOCK', commandOptions('f2', c.signal));
     assert.equal(back.status?.state, 'LOCKED');
     await assert.rejects(
-      h.driver.command('no_such_device', 'UNLOCK', { signal: c.signal, requestId: 'f3' }),
+      h.driver.command('no_such_device', 'UNLOCK', commandOptions('f3', c.signal)),
       isCode('not_found'),
     );
   });
@@ -104,7 +99,7 @@ describe('seam driver: conformance with @seamapi/fake-seam-connect', function ()
     const pushes: DriverPush[] = [];
     h.driver.onPush((p) => pushes.push(p));
     const c = controller();
-    await h.driver.command(fake.seed.schlage_device_1, 'UNLOCK', { signal: c.signal, requestId: 'f4' });
+    await h.driver.command(fake.seed.schlage_device_1, 'UNLOCK', commandOptions('f4', c.signal));
     await eventually(
       () => pushes.find((p) => p.type === 'activity' && p.vendorLockId === fake.seed.schlage_device_1),
       'activity from the fake',

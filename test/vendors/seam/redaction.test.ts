@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { LockbridgeError } from '../../../src/core/errors';
 import { startSeam, type Running } from '../../emulators/seam/helpers';
+import { commandOptions } from '../../support/command-options';
 import { controller, makeDriver } from './helpers';
 
 const API_KEY = 'seam_live_super_secret_key_4242';
@@ -28,7 +29,7 @@ describe('seam driver: secrets and PINs stay out of logs and errors', () => {
       await capture(h.driver.codes.create(ids.nuki, { name: 'Bad', code: '120456' }));
       seam.emulator.faults.failNext(1, 500, { path: /access_codes\/create/ });
       await capture(h.driver.codes.create(ids.nuki, { name: 'Fault', code: '987654' }));
-      await capture(h.driver.command(ids.offline, 'UNLOCK', { signal: controller().signal, requestId: 'x' }));
+      await capture(h.driver.command(ids.offline, 'UNLOCK', commandOptions('x', controller().signal)));
       // More faults than any retry sequence can use up, even when the background poller takes some.
       seam.emulator.faults.failNext(20, 503, { path: /events\/list/ });
       await h.driver.eventPoller?.pollOnce().catch((e: unknown) => errors.push(e));

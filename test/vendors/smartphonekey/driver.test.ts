@@ -71,21 +71,37 @@ describe('SmartphoneKey driver', () => {
     );
   });
 
-  it('opens momentarily with the hub requestId; lock and unlock are not supported', async () => {
+  it('opens momentarily with a requestId of its own; lock and unlock are not supported', async () => {
     const { driver } = spkDriver(base);
     await driver.start();
     const outcome = await driver.command('101', 'OPEN', opts('hub-req-7'));
     assert.deepEqual(outcome, { momentary: true });
     const sent = emu.server.requestsTo('POST', '/locks/101/OpenLock');
-    assert.deepEqual(
-      sent.map((r) => r.body),
-      [{ requestId: 'hub-req-7', reason: 'Lockbridge' }],
-    );
+    assert.equal(sent.length, 1);
+    const body = sent[0].body as { requestId: string; reason: string };
+    assert.equal(body.reason, 'Lockbridge');
+    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
     await waitFor(() => emu.lock(101).opens === 1);
     const before = emu.server.requests.length;
     for (const command of ['LOCK', 'UNLOCK'] as const)
       await rejectsWith(() => driver.command('101', command, opts()), 'not_supported');
     assert.equal(emu.server.requests.length, before);
+  });
+
+  it('two OPEN commands with the same client transaction open the door twice (issue 14, item 4)', async () => {
+    const { driver } = spkDriver(base);
+    await driver.start();
+    // The hub passes the client's MQTT transaction as options.requestId; a reused one must not make
+    // the second OPEN a duplicate at SmartphoneKey.
+    await driver.command('101', 'OPEN', opts('mqtt-tx-1'));
+    await driver.command('101', 'OPEN', opts('mqtt-tx-1'));
+    const ids = emu.server
+      .requestsTo('POST', '/locks/101/OpenLock')
+      .map((r) => (r.body as { requestId: string }).requestId);
+    assert.equal(ids.length, 2);
+    assert.notEqual(ids[0], ids[1]);
+    assert.ok(!ids.includes('mqtt-tx-1'), 'the client transaction never reaches the vendor');
+    await waitFor(() => emu.lock(101).opens === 2);
   });
 
   it('retries a 502 with the same requestId and the lock opens exactly once', async () => {
@@ -95,13 +111,40 @@ describe('SmartphoneKey driver', () => {
     await driver.command('101', 'OPEN', opts('retry-1'));
     const sent = emu.server.requestsTo('POST', '/locks/101/OpenLock');
     assert.equal(sent.length, 3);
-    assert.ok(sent.every((r) => (r.body as { requestId: string }).requestId === 'retry-1'));
+    const ids = new Set(sent.map((r) => (r.body as { requestId: string }).requestId));
+    assert.equal(ids.size, 1, 'every retry of one command carries the same requestId');
     // The shadow was updated but the answer was a 502: the retry is deduped by requestId.
     emu.failShadowUpdates(1, { afterApply: true });
     await driver.command('101', 'OPEN', opts('retry-2'));
-    assert.equal(emu.server.requestsTo('POST', '/locks/101/OpenLock').length, 5);
+    const all = emu.server.requestsTo('POST', '/locks/101/OpenLock');
+    assert.equal(all.length, 5);
+    assert.equal(
+      (all[3].body as { requestId: string }).requestId,
+      (all[4].body as { requestId: string }).requestId,
+    );
+    await waitFor(() => emu.lock(101).opens === 2);
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(emu.lock(101).opens, 2);
+  });
+
+  it('refuses OPEN on an offline lock with lock_offline and sends nothing (issue 14, item 5)', async () => {
+    const { driver } = spkDriver(base);
+    await driver.start();
+    // 102 is offline: SmartphoneKey would queue the open in the shadow and run it whenever the
+    // device comes back, long after the command's deadline.
+    const err = await rejectsWith(() => driver.command('102', 'OPEN', opts('offline-1')), 'lock_offline');
+    assert.match(err.message, /offline/);
+    assert.equal(emu.server.requestsTo('POST', '/locks/102/OpenLock').length, 0);
+    emu.setOnline(102, true);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(emu.lock(102).opens, 0, 'nothing was queued to run later');
+    // Connectivity is read fresh: the lock that came back opens at once.
+    await driver.command('102', 'OPEN', opts('offline-2'));
+    await waitFor(() => emu.lock(102).opens === 1);
+    // And a lock that went offline since the last listing is refused too.
+    emu.setOnline(101, false);
+    await rejectsWith(() => driver.command('101', 'OPEN', opts('offline-3')), 'lock_offline');
+    assert.equal(emu.server.requestsTo('POST', '/locks/101/OpenLock').length, 0);
   });
 
   it('ends in a typed error when the shadow keeps failing, without opening', async () => {
@@ -223,7 +266,7 @@ describe('SmartphoneKey driver', () => {
     const forged = {
       id: 'forged',
       source: 'spk.iot.shadow',
-      detail: { thingName: 'spk-lock-101', reportedState: { lockState: 'open' } },
+      detail: { thingName: 'spk-lock-101', reportedState: '{"available":true,"1/257/0":2}', version: 1e12 },
     };
     assert.equal(await post({}, JSON.stringify(forged)), 401);
     assert.equal(await post({ authorization: `Bearer ${bearer}` }, 'not json'), 400);

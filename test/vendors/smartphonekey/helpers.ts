@@ -6,6 +6,8 @@ import { RequestBudget } from '../../../src/http/budget';
 import type { DriverContext, DriverPush } from '../../../src/vendors/driver';
 import type { SmartphoneKeyAccountConfig } from '../../../src/config/types';
 import { SmartphoneKeyDriver } from '../../../src/vendors/smartphonekey';
+import type { CommandOptions } from '../../../src/vendors/driver';
+import { commandOptions } from '../../support/command-options';
 import { SPK } from '../../emulators/smartphonekey/fixture';
 
 export interface TestDriver {
@@ -39,11 +41,8 @@ export function spkDriver(
   return { driver, sink, storage, pushes };
 }
 
-export function opts(
-  requestId = 'req-1',
-  signal = new AbortController().signal,
-): { signal: AbortSignal; requestId: string } {
-  return { signal, requestId };
+export function opts(requestId = 'req-1', signal = new AbortController().signal): CommandOptions {
+  return commandOptions(requestId, signal);
 }
 
 export async function waitFor(check: () => boolean, ms = 2000): Promise<void> {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   lastOpenAction,
-  parseShadowUpdate,
   parseWebhookEnvelope,
-  shadowToState,
   spkLockToDriverLock,
   webhookToPushes,
 } from '../../../src/vendors/smartphonekey/mapping';
@@ -48,7 +46,7 @@ describe('SmartphoneKey mapping', () => {
         lastEvent: null,
         lastUpdated: null,
       },
-      shadowState: 'LOCKED',
+      shadow: { state: 'LOCKED' },
       push: true,
     });
     assert.deepEqual(owned.capabilities, ['open', 'keys', 'push']);
@@ -59,18 +57,6 @@ describe('SmartphoneKey mapping', () => {
       spkLockToDriverLock({ accessible: { ...accessible, lockName: '' }, push: false }).name,
       'SmartphoneKey lock 7',
     );
-  });
-
-  it('reads the shadow lock state and nothing else', () => {
-    assert.equal(shadowToState({ lockState: 'locked' }), 'LOCKED');
-    assert.equal(shadowToState({ lockState: 'open' }), 'OPEN');
-    assert.equal(shadowToState({ lockState: 'jammed?' }), undefined);
-    assert.equal(shadowToState(null), undefined);
-    const update = parseShadowUpdate(
-      envelope('spk.iot.shadow', { thingName: 't1', reportedState: { lockState: 'open' }, version: 4 }),
-    );
-    assert.deepEqual(update, { thingName: 't1', state: 'OPEN', version: 4 });
-    assert.equal(parseShadowUpdate(envelope('spk.api', {})), undefined);
   });
 
   it('turns LockOpenRequested deliveries into activity for known locks only', () => {

@@ -6,6 +6,8 @@ import { RequestBudget } from '../../../src/http/budget';
 import type { DriverContext, DriverPush } from '../../../src/vendors/driver';
 import type { UnlocAccountConfig } from '../../../src/config/types';
 import { UnlocDriver } from '../../../src/vendors/unloc';
+import type { CommandOptions } from '../../../src/vendors/driver';
+import { commandOptions } from '../../support/command-options';
 import { IDS } from '../../emulators/unloc/fixture';
 
 export interface TestDriver {
@@ -16,10 +18,13 @@ export interface TestDriver {
 }
 
 /** A driver against the emulator with a capturing logger, memory storage and short retries. */
-export function unlocDriver(baseUrl: string, overrides: Partial<UnlocAccountConfig> = {}): TestDriver {
+export function unlocDriver(
+  baseUrl: string,
+  overrides: Partial<UnlocAccountConfig> = {},
+  storage = new MemoryStorage(),
+): TestDriver {
   const sink = new MemorySink();
   const redactor = new Redactor();
-  const storage = new MemoryStorage();
   const context: DriverContext = {
     logger: new RedactingLogger(sink, { redactor, level: 'debug' }),
     storage,
@@ -45,8 +50,8 @@ export function unlocDriver(baseUrl: string, overrides: Partial<UnlocAccountConf
   return { driver, sink, storage, pushes };
 }
 
-export function signal(): { signal: AbortSignal; requestId: string } {
-  return { signal: new AbortController().signal, requestId: 'req-1' };
+export function signal(): CommandOptions {
+  return commandOptions('req-1');
 }
 
 export async function waitFor(check: () => boolean, ms = 2000): Promise<void> {

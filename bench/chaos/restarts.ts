@@ -5,20 +5,18 @@
 import { delay, type Scenario } from './harness';
 import type { RestartableMosquitto } from './mosquitto';
 
-/** kill -9 `killAfterMs` into a code set to `count` Seam locks; after a restart each lock must hold the code once. */
-export function killDuringCodeSet(killAfterMs: number, count: number): Scenario {
+/**
+ * kill -9 `killAfterMs` into a code set to `perVendor` August and Seam locks each (August reads each
+ * lock on its own, so its part takes longer); after a restart each lock must hold the code exactly once.
+ */
+export function killDuringCodeSet(killAfterMs: number, perVendor: number, code: string): Scenario {
   return {
-    name: `kill -9 ${killAfterMs} ms into a code set to ${count} locks`,
+    name: `kill -9 ${killAfterMs} ms into a code set to ${perVendor * 2} locks`,
     mode: 'aggregate',
     async run(h) {
-      const locks = h.take('seam', count);
+      const locks = [...h.take('august', perVendor), ...h.take('seam', perVendor)];
       const name = `Chaos kill ${killAfterMs}`;
-      await h.request('codes/set', {
-        name,
-        lockIds: locks,
-        code: '4826',
-        transaction: `codes-${killAfterMs}`,
-      });
+      await h.request('codes/set', { name, lockIds: locks, code, transaction: `codes-${killAfterMs}` });
       await delay(killAfterMs);
       await h.daemon.kill9();
       await h.daemon.start();

@@ -18,11 +18,13 @@ export function registerSessionRoutes(emu: EmuContext): void {
     )
       throw new EmulatorHttpError(400, 'installId, identifier and password are required');
     const user = state.findByIdentifier(identifier);
-    if (!user || user.password === undefined || user.password !== password)
-      throw new EmulatorHttpError(401, 'Invalid credentials');
+    if (!user || user.password === undefined) throw new EmulatorHttpError(401, 'Invalid credentials');
     auth.checkBranding(req, user);
-    const token = auth.issue(user.userId, installId);
-    const validated = auth.isValidated(user, installId);
+    // A known account with a wrong password: 200 with vPassword false and a token that opens nothing
+    // (Y authenticator_common.py reads the token header, then vPassword false -> BAD_PASSWORD).
+    const passwordOk = user.password === password;
+    const token = auth.issue(user.userId, installId, !passwordOk);
+    const validated = passwordOk && auth.isValidated(user, installId);
     return {
       status: 200,
       headers: { [auth.headers.accessToken]: token },
@@ -31,7 +33,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
         userId: user.userId,
         applicationId: '',
         vInstallId: validated,
-        vPassword: true,
+        vPassword: passwordOk,
         vEmail: user.identifiers.some((i) => i.startsWith('email:')),
         vPhone: user.identifiers.some((i) => i.startsWith('phone:')),
         hasInstallId: true,

@@ -35,6 +35,8 @@ export interface EmuWebhook {
   id: string;
   lockId: string;
   webhookUrl: string;
+  /** v2 Access Events carry appUserId where v1 Key Events carry userId. */
+  api?: 'v1' | 'v2';
 }
 
 export interface UnlocSeed {

@@ -157,7 +157,7 @@ export class AugustClient {
     });
   }
 
-  /** [INF] path: ends every token of this install. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.logout: ends every token of this install. */
   async logout(installId: string, apnsDeviceId: string): Promise<void> {
     await this.call({
       method: 'POST',
@@ -223,7 +223,7 @@ export class AugustClient {
     ).data;
   }
 
-  /** [INF] path. */
+  /** Y, AD, AY (paths.ts). */
   async getCapabilities(query: {
     deviceType?: string;
     deviceID?: string;
@@ -306,7 +306,7 @@ export class AugustClient {
     ).data;
   }
 
-  /** [INF] path: reserve a credential for one user. */
+  /** AD: reserve a credential for one user. */
   async reserveCredential(
     lockId: string,
     userId: string,
@@ -322,12 +322,12 @@ export class AugustClient {
     ).data;
   }
 
-  /** [INF] path. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.masterPin. */
   async getMasterPin(lockId: string): Promise<AugustPin> {
     return (await this.call<AugustPin>({ method: 'GET', url: AUGUST_PATHS.masterPin(lockId) })).data;
   }
 
-  /** [INF] path. The webhook must be https. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.masterPin. The webhook must be https. */
   async setMasterPin(lockId: string, pin: string | number, webhook?: string): Promise<AugustSuccess> {
     const data: Record<string, unknown> = { pin };
     if (webhook) data.webhook = webhook;
@@ -335,7 +335,7 @@ export class AugustClient {
       .data;
   }
 
-  /** [INF] path. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.transferPin. */
   async transferPin(lockId: string, oldUserId: string, newUserId: string): Promise<AugustSuccess> {
     return (
       await this.call<AugustSuccess>({
@@ -422,7 +422,7 @@ export class AugustClient {
 
   // -- partners ------------------------------------------------------------------------------------
 
-  /** [INF] path: create or get a sub-user and its token. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.partnerSubUser: create or get a sub-user and its token. */
   async createSubUser(partnerUserID: string, firstName: string, lastName: string): Promise<AugustSubUser> {
     const res = await this.call<AugustSubUser>({
       method: 'POST',

@@ -156,7 +156,8 @@ export function parseKeyEvent(body: unknown): UnlocKeyEvent | undefined {
     created: str('created') ?? '',
     keyId: str('keyId') ?? '',
     lockName: str('lockName') ?? '',
-    userId: str('userId') ?? '',
+    // v1 Key Events say userId, v2 Access Events appUserId (webhooks-guide).
+    userId: str('userId') ?? str('appUserId') ?? '',
     userName: str('userName') ?? '',
   };
 }

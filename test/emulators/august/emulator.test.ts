@@ -35,8 +35,15 @@ describe('august emulator', () => {
       assert.ok(Date.parse(String(obj(res.body).expiresAt)) > Date.now());
     });
 
-    it('401 for a wrong password, a missing or wrong API key; 403 for the wrong brand', async () => {
-      assert.equal((await new RawClient(emu).login(DEMO_ACCOUNT.email, 'nope')).status, 401);
+    it('wrong password: 200 with vPassword false and a token that opens nothing; 401 for an unknown account or a missing or wrong API key; 403 for the wrong brand', async () => {
+      const bad = new RawClient(emu);
+      const badLogin = await bad.login(DEMO_ACCOUNT.email, 'nope');
+      assert.equal(badLogin.status, 200);
+      assert.equal(obj(badLogin.body).vPassword, false);
+      assert.equal(obj(badLogin.body).vInstallId, false);
+      assert.ok(bad.token, 'a token comes back (yalexs reads the header unconditionally)');
+      assert.equal((await bad.call('GET', '/users/locks/mine')).status, 401);
+      assert.equal((await new RawClient(emu).login('nobody@lockbridge.test', 'nope')).status, 401);
       const noKey = await fetch(`${emu.url}/users/locks/mine`, {
         headers: { 'x-august-access-token': owner.token! },
       });
@@ -595,6 +602,8 @@ describe('august emulator', () => {
         (await owner.call('POST', '/unverifiedusers', { firstName: 'Una', lastName: 'V', lockID: lockId }))
           .body,
       );
+      // The PIN must still be settling when sync is asked (15 ms can pass on a loaded machine).
+      emu.timing.pinDelayMs = 60_000;
       await send(lockId, [{ action: 'load', pin: '5678', augustUserID: u.id }]);
       assert.equal((await owner.call('PUT', `/locks/${lockId}/pins/sync`)).status, 202);
       assert.equal((await owner.call('PUT', `/locks/${home.garage.LockID}/pins/sync`)).status, 409);

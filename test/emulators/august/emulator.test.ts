@@ -582,6 +582,8 @@ describe('august emulator', () => {
         (await owner.call('POST', '/unverifiedusers', { firstName: 'Una', lastName: 'V', lockID: lockId }))
           .body,
       );
+      // The PIN must still be loading when sync is asked: a 15 ms load could finish first under load.
+      emu.timing.pinDelayMs = 60_000;
       await send(lockId, [{ action: 'load', pin: '5678', augustUserID: u.id }]);
       assert.equal((await owner.call('PUT', `/locks/${lockId}/pins/sync`)).status, 202);
       assert.equal((await owner.call('PUT', `/locks/${home.garage.LockID}/pins/sync`)).status, 409);

@@ -72,12 +72,20 @@ export const accountSchemas = {
   unloc: {
     type: 'object',
     additionalProperties: false,
-    required: ['vendor', 'id', 'clientId', 'clientSecret', 'lockHolderIds'],
+    required: ['vendor', 'id', 'clientId', 'clientSecret'],
+    // v2 needs projectIds, v1 lockHolderIds; without apiVersion, projectIds means v2.
+    anyOf: [
+      { properties: { apiVersion: { const: 'v2' } }, required: ['projectIds'] },
+      { properties: { apiVersion: { const: 'v1' } }, required: ['apiVersion', 'lockHolderIds'] },
+      { not: { required: ['apiVersion'] }, required: ['lockHolderIds'] },
+    ],
     properties: {
       ...common,
       vendor: { const: 'unloc' },
       clientId: { type: 'string', minLength: 1 },
       clientSecret: { type: 'string', minLength: 1 },
+      apiVersion: { enum: ['v2', 'v1'] },
+      projectIds: { type: 'array', items: { type: 'string', minLength: 1 } },
       lockHolderIds: { type: 'array', items: { type: 'string', minLength: 1 } },
       duplicateLockHolderIds: { type: 'array', items: { type: 'string', minLength: 1 } },
       keyEvents: {
@@ -88,6 +96,7 @@ export const accountSchemas = {
           listenHost: { type: 'string', minLength: 1 },
           listenPort: { type: 'integer', minimum: 0, maximum: 65535 },
           path: { type: 'string', pattern: '^/' },
+          secret: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' },
         },
       },
     },

@@ -55,15 +55,30 @@ export interface UnlocAccountConfig extends AccountBase {
   vendor: 'unloc';
   clientId: string;
   clientSecret: string;
-  /** Lock holders this integrator administers (lockHolder.admin scope). */
-  lockHolderIds: string[];
-  /** Lock holders whose locks this integrator may only duplicate (lockHolder.duplicateLocks scope). */
+  /**
+   * Unloc API generation. v2 (`/v2/projects/{id}/...`, project.admin tokens) is the current API and the
+   * default whenever projectIds is given; v1 (the legacy Integrator API with lock holders) stays the
+   * default for a configuration that has only lockHolderIds.
+   */
+  apiVersion?: 'v2' | 'v1';
+  /** v2: projects this organisation's API client administers (project.admin scope). */
+  projectIds?: string[];
+  /** v1: lock holders this integrator administers (lockHolder.admin scope). */
+  lockHolderIds?: string[];
+  /** v1: lock holders whose locks this integrator may only duplicate (lockHolder.duplicateLocks scope). */
   duplicateLockHolderIds?: string[];
   /**
    * Receive Unloc key events (someone opened with a key) on a local listener that Unloc can reach.
    * webhookUrl is what Unloc is told; absent, it is http://listenHost:port/path of the listener.
    */
-  keyEvents?: { webhookUrl?: string; listenHost?: string; listenPort?: number; path?: string };
+  keyEvents?: {
+    webhookUrl?: string;
+    listenHost?: string;
+    listenPort?: number;
+    path?: string;
+    /** The secret last segment of the registered URL; absent, a random one is kept in storage. */
+    secret?: string;
+  };
 }
 
 export interface SmartphoneKeyAccountConfig extends AccountBase {

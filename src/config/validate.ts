@@ -37,7 +37,7 @@ function describe(err: ErrorObject): string {
     case 'const':
       return `must be ${JSON.stringify(err.params.allowedValue)}`;
     case 'anyOf':
-      return 'needs one of the alternatives (for SmartphoneKey: apiKey or jwt)';
+      return 'needs one of the alternatives (SmartphoneKey: apiKey or jwt; Unloc: projectIds for API v2, lockHolderIds for v1)';
     case 'oneOf':
       return 'needs exactly one of passwordHash or passwordFile';
     default:

@@ -60,6 +60,8 @@ export interface LastAction {
   /** A display name or user id; never a PIN. */
   who?: string;
   how: ActionMethod;
+  /** The keypad slot of the code used, where the vendor tells (August PIN slot); never the PIN. */
+  slot?: number;
   /** ISO 8601. */
   at: string;
 }

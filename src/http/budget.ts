@@ -42,6 +42,7 @@ export class RequestBudget {
   private pausedUntil = 0;
   private readonly queues: Record<RequestPriority, Waiter[]> = { high: [], normal: [] };
   private timer?: NodeJS.Timeout;
+  private readonly successListeners = new Set<() => void>();
   /** Total tokens taken; benchmarks and tests read it. */
   taken = 0;
 
@@ -149,6 +150,20 @@ export class RequestBudget {
         Math.min(...[...this.queues.high, ...this.queues.normal].map((w) => w.deadline)) - now;
       this.timer = setTimeout(() => this.drain(), Math.max(1, Math.min(this.delayMs(), nextDeadline)));
     }
+  }
+
+  /**
+   * The HTTP layer reports each successful answer here: the budget is the one object every call of an
+   * account passes, so it is where the account learns that the vendor answers again (the hub then
+   * ends a poll backoff).
+   */
+  noteSuccess(): void {
+    for (const listener of this.successListeners) listener();
+  }
+
+  onSuccess(listener: () => void): () => void {
+    this.successListeners.add(listener);
+    return () => this.successListeners.delete(listener);
   }
 
   /** Called on a 429: nobody on this account sends before the vendor allows it. */

@@ -183,7 +183,10 @@ export class HttpClient {
         this.logger.debug(
           `${this.options.vendor} ${what} -> ${res.status} (${Date.now() - started} ms, ${requestId})`,
         );
-        if (res.status < 400) return { status: res.status, data: res.data as T, headers, requestId };
+        if (res.status < 400) {
+          this.budget?.noteSuccess();
+          return { status: res.status, data: res.data as T, headers, requestId };
+        }
         // A 4xx answer (but a 408) says the vendor did not act on it.
         if (res.status < 500 && res.status !== 408) deadline?.noteRefused();
         const retryAfterMs = parseRetryAfter(headers['retry-after']);

@@ -27,7 +27,10 @@ export function isRetryable(failure: FailureKind, idempotent: boolean): boolean 
     case 'refused':
       return true;
     case 'status':
-      return idempotent && (failure.status === 429 || failure.status === 502 || failure.status === 503 || failure.status === 504);
+      return (
+        idempotent &&
+        (failure.status === 429 || failure.status === 502 || failure.status === 503 || failure.status === 504)
+      );
     case 'reset':
     case 'timeout':
       return idempotent;

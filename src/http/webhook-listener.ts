@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** What a delivery looked like, for the vendor's own authentication check. */
 export interface WebhookDelivery {
@@ -143,4 +144,10 @@ export class WebhookListener {
 /** Answers at once and closes the connection, so a refused body is never read to its end. */
 function refuse(res: ServerResponse, req: IncomingMessage, status: number): void {
   res.writeHead(status, { connection: 'close' }).end(() => req.socket.destroy());
+}
+
+/** Equal in constant time: both sides are hashed first, so unequal lengths leak nothing either. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
 }

@@ -22,9 +22,11 @@ export class AccountRuntime {
   state: AccountStatus['state'] = 'connecting';
   error?: LockbridgeError;
   lockCount = 0;
-  /** Current poll interval; grows when the vendor rate-limits us, shrinks back on success. */
+  /** Current poll interval: longer only while the vendor rate-limits us; back to base on any success. */
   pollIntervalMs: number;
   pollTimer?: NodeJS.Timeout;
+  /** When pollTimer fires (epoch ms, real time like the timer). */
+  nextPollAt?: number;
   retryTimer?: NodeJS.Timeout;
   unsubscribePush?: () => void;
   /** Consecutive failures of start() or polls, for backoff. */

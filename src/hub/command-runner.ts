@@ -95,9 +95,34 @@ export class CommandRunner {
     const now = this.deps.clock.now();
     const expiresAt = request.expiresAt ?? now + this.deps.expiryMs;
     if (expiresAt <= now) throw this.expired(lock.id);
-    // Under 'high' priority, the command's requests (and its read-backs) pass bulk work such as code
-    // sets and polls in the account's request budget.
-    return this.queue.run(lock.id, () => requestPriority.run('high', () => this.execute(request, expiresAt)));
+    // A command waiting behind others on its lock is answered `expired` at its expiry, not when its
+    // turn comes; when the turn comes it is skipped.
+    const waiting = new CommandDeadline(expiresAt, this.deps.clock, lock.id);
+    let started = false;
+    const turn = this.queue.run(lock.id, () => {
+      if (waiting.passed()) throw this.expired(lock.id);
+      started = true;
+      waiting.dispose();
+      // Under 'high' priority, the command's requests (and its read-backs) pass bulk work such as
+      // code sets and polls in the account's request budget.
+      return requestPriority.run('high', () => this.execute(request, expiresAt));
+    });
+    try {
+      return await Promise.race([
+        turn,
+        new Promise<never>((_, reject) =>
+          waiting.signal.addEventListener(
+            'abort',
+            () => {
+              if (!started) reject(this.expired(lock.id));
+            },
+            { once: true },
+          ),
+        ),
+      ]);
+    } finally {
+      waiting.dispose();
+    }
   }
 
   private expired(lockId: string): LockbridgeError {

@@ -108,16 +108,15 @@ export class LockHub implements LockSource {
         );
       if (this.accountsById.has(config.id))
         throw new LockbridgeError('invalid_config', `Account id "${config.id}" is used twice`);
-      this.accountsById.set(
-        config.id,
-        new AccountRuntime(config, factory, {
-          storage: options.storage,
-          logger: this.logger,
-          clock: this.clock,
-          basePollMs: this.basePollMs,
-          secretSink: options.secretSink,
-        }),
-      );
+      const account = new AccountRuntime(config, factory, {
+        storage: options.storage,
+        logger: this.logger,
+        clock: this.clock,
+        basePollMs: this.basePollMs,
+        secretSink: options.secretSink,
+      });
+      account.budget.onSuccess(() => this.onAccountSuccess(account));
+      this.accountsById.set(config.id, account);
     }
     this.commands = new CommandRunner({
       clock: this.clock,
@@ -211,7 +210,13 @@ export class LockHub implements LockSource {
         return; // waits for submitTwoFactorCode
       }
       account.failures++;
-      const delay = Math.min(this.maxPollMs, 5000 * 2 ** Math.min(account.failures - 1, 8));
+      // A refused login backs off (repeated logins can lock an account); an unreachable vendor is
+      // tried again at least once per poll interval, so the account is back soon after the vendor.
+      const backoff = 5000 * 2 ** Math.min(account.failures - 1, 8);
+      const delay = Math.min(
+        e.code === 'auth_failed' ? this.maxPollMs : this.baseIntervalOf(account),
+        backoff,
+      );
       this.logger.error(
         `${account.config.vendor} account "${account.id}" failed to start (${e.code}): ${e.message}; retrying in ${Math.round(delay / 1000)} s`,
       );
@@ -249,7 +254,7 @@ export class LockHub implements LockSource {
       const wasError = account.state !== 'connected';
       account.state = 'connected';
       account.error = undefined;
-      account.pollIntervalMs = Math.max(this.baseIntervalOf(account), account.pollIntervalMs / 2);
+      account.pollIntervalMs = this.baseIntervalOf(account);
       for (const e of events) this.emit(e);
       if (wasError || events.some((e) => e.type !== 'state')) this.emitAccount(account);
     } catch (err) {
@@ -263,7 +268,9 @@ export class LockHub implements LockSource {
           `${account.id}: rate limited; polling every ${Math.round(account.pollIntervalMs / 1000)} s`,
         );
       } else {
-        account.pollIntervalMs = Math.min(this.maxPollMs, account.pollIntervalMs * 2);
+        // An outage is no reason to look less often: one list call per interval is cheap, and it
+        // is what notices the recovery, within one base interval however long the outage lasted.
+        account.pollIntervalMs = this.baseIntervalOf(account);
         account.setError(e);
         this.logger.warn(`${account.id}: poll failed (${e.code}): ${e.message}`);
         for (const ev of this.cache.markAccountOffline(account.id, this.clock.now())) this.emit(ev);
@@ -286,7 +293,24 @@ export class LockHub implements LockSource {
   private schedulePoll(account: AccountRuntime): void {
     if (this.stopping) return;
     if (account.pollTimer) clearTimeout(account.pollTimer);
+    account.nextPollAt = Date.now() + account.pollIntervalMs;
     account.pollTimer = setTimeout(() => void this.poll(account), account.pollIntervalMs);
+  }
+
+  /**
+   * Any call of the account succeeded (a command, a code, a read): the vendor answers again, so a
+   * rate-limit backoff ends and the next poll comes within the base interval.
+   */
+  private onAccountSuccess(account: AccountRuntime): void {
+    const base = this.baseIntervalOf(account);
+    if (account.pollIntervalMs <= base) return;
+    account.pollIntervalMs = base;
+    if (account.pollTimer && (account.nextPollAt ?? 0) > Date.now() + base) this.schedulePoll(account);
+  }
+
+  /** The account's current poll interval (tests and the CLI read it). */
+  pollIntervalOf(accountId: string): number {
+    return this.account(accountId).pollIntervalMs;
   }
 
   /** Polls every account now (the CLI's refresh, tests, benchmarks). */

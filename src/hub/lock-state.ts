@@ -10,7 +10,11 @@ export function sameStatus(a: LockStatus, b: LockStatus): boolean {
     a.batteryLow === b.batteryLow &&
     a.online === b.online &&
     a.lastAction?.at === b.lastAction?.at &&
-    a.lastAction?.action === b.lastAction?.action
+    a.lastAction?.action === b.lastAction?.action &&
+    // The activity feed may name who (and the keypad slot) of an action already known.
+    a.lastAction?.who === b.lastAction?.who &&
+    a.lastAction?.how === b.lastAction?.how &&
+    a.lastAction?.slot === b.lastAction?.slot
   );
 }
 

@@ -24,6 +24,7 @@ import { InFlightLimiter } from './limiter';
 import { operations } from './operations';
 import { Responder } from './responder';
 import { DEFAULT_EMBEDDED_PORT, resolveSettings } from './settings';
+import { systemTimers, type Timers } from './timers';
 import { Topics } from './topics';
 
 export interface MqttBridge {
@@ -43,6 +44,8 @@ export interface MqttBridgeOptions {
   /** Unlock codes by account id (the accounts' `unlockCode`), besides mqtt.unlockCodes by lock. */
   accountUnlockCodes?: Record<string, string>;
   clock?: Clock;
+  /** Timers for debounced work (Home Assistant birth messages); tests fire them by hand. */
+  timers?: Timers;
   /** How long the first connection may take (default 10 s). */
   connectTimeoutMs?: number;
   /** Pause between reconnection attempts (default 2 s). */
@@ -127,6 +130,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     responder,
     logger,
     clock,
+    timers: options.timers ?? systemTimers,
     version: options.version ?? '0.0.0',
   };
   const guard = new CommandGuard(settings, clock);

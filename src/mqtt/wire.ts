@@ -20,6 +20,8 @@ export interface WireLastAction {
   action: LockState;
   who: string | null;
   how: string;
+  /** Only where the vendor names the keypad slot used. */
+  slot?: number;
   at: string;
 }
 
@@ -50,7 +52,14 @@ export interface WireLockInfo {
 }
 
 export function encodeLastAction(action: LastAction): WireLastAction {
-  return { action: action.action, who: action.who ?? null, how: action.how, at: action.at };
+  const wire: WireLastAction = {
+    action: action.action,
+    who: action.who ?? null,
+    how: action.how,
+    at: action.at,
+  };
+  if (action.slot !== undefined) wire.slot = action.slot;
+  return wire;
 }
 
 export function encodeState(status: LockStatus): WireLockState {
@@ -105,6 +114,7 @@ export function decodeLastAction(value: unknown): LastAction | null {
   };
   const who = str(value.who);
   if (who !== undefined) out.who = who;
+  if (typeof value.slot === 'number' && Number.isInteger(value.slot)) out.slot = value.slot;
   return out;
 }
 

@@ -9,13 +9,15 @@ import { readJson, writeJson, type Storage } from '../core/storage';
  * fsyncs and renames), so a crash leaves either the old or the new version of an entry, never half.
  *
  * Phases, in order:
+ *   planning   a code set journaled as asked, before its locks were read and its code chosen: a
+ *              resume plans it (reads, generates, validates), then sends
  *   requested  journaled, never sent: safe to send
  *   sending    the marker written just before the vendor call: it may or may not have landed, so a
  *              resume reads back from the vendor before sending again
  *   pending    the vendor accepted it: only confirmation is left
  * A finished operation (confirmed or failed) is removed from the journal.
  */
-export type JournalPhase = 'requested' | 'sending' | 'pending';
+export type JournalPhase = 'planning' | 'requested' | 'sending' | 'pending';
 export type CodeOperation = 'create' | 'update' | 'delete';
 
 export interface JournalEntry {
@@ -35,6 +37,8 @@ export interface JournalEntry {
   /** create: ids on the lock before sending, so a read-back recognises the new code. */
   preExistingIds?: string[];
   phase: JournalPhase;
+  /** A code set asked for a code per lock rather than one shared code (read while planning). */
+  codePerLock?: boolean;
   /** How many times the request was marked as sent. */
   sends: number;
   createdAt: number;
@@ -88,7 +92,7 @@ function isJournalEntry(value: unknown): value is JournalEntry {
     ID.test(v.id) &&
     (v.operation === 'create' || v.operation === 'update' || v.operation === 'delete') &&
     typeof v.lockId === 'string' &&
-    (v.phase === 'requested' || v.phase === 'sending' || v.phase === 'pending') &&
+    (v.phase === 'planning' || v.phase === 'requested' || v.phase === 'sending' || v.phase === 'pending') &&
     typeof v.input === 'object' &&
     v.input !== null &&
     typeof v.sends === 'number' &&

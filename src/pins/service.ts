@@ -101,7 +101,22 @@ class PinService implements PinCodeService {
     const entries = await this.journal.all();
     if (entries.length > 0)
       this.log.info(`Resuming ${entries.length} unfinished code operation(s) from the journal`);
-    for (const entry of entries) this.follow(entry);
+    // Requests journaled but not yet planned (the process stopped while reading the locks) are
+    // planned again, by set; everything else carries on where it was.
+    const unplanned = new Map<string, JournalEntry[]>();
+    for (const entry of entries) {
+      if (entry.phase !== 'planning') {
+        this.follow(entry);
+        continue;
+      }
+      const key = entry.setId ?? entry.id;
+      unplanned.set(key, [...(unplanned.get(key) ?? []), entry]);
+    }
+    for (const [key, group] of unplanned)
+      this.resumePlanning(
+        group,
+        entries.filter((e) => e.phase !== 'planning' && (e.setId ?? e.id) === key),
+      );
   }
 
   async stop(): Promise<void> {
@@ -227,6 +242,8 @@ class PinService implements PinCodeService {
       input.lockIds.length === 0
     )
       throw new LockbridgeError('invalid_input', 'A code set needs a name and at least one lock');
+    if (input.code !== undefined && typeof input.code !== 'string')
+      throw new LockbridgeError('invalid_input', 'An access code must be given as a string');
     const lockIds = [...new Set(input.lockIds)];
     const reasons: CodeReason[] = [];
     const targets: Target[] = [];
@@ -242,12 +259,73 @@ class PinService implements PinCodeService {
       }
     }
     if (reasons.length > 0) throw invalidCode('Some locks cannot take this code', reasons);
+
+    // The request is journaled before anything else (reading the locks takes seconds for many): a
+    // crash from here on loses nothing, and the next start plans and sends it.
+    const setId = newOperationId();
+    const entries = targets.map((t) => {
+      const e = this.newEntry('create', t.lock.id, {
+        name: input.name,
+        code: input.code,
+        schedule: input.schedule ?? { kind: 'always' },
+      });
+      e.phase = 'planning';
+      e.setId = setId;
+      if (input.codePerLock) e.codePerLock = true;
+      return e;
+    });
+    for (const e of entries) await this.record(e);
+
+    try {
+      await this.plan(entries, targets);
+    } catch (err) {
+      // The caller hears why (a code that does not fit, a vendor that cannot be read) and nothing
+      // was sent: the request leaves the journal.
+      for (const e of entries) await this.journal.remove(e.id);
+      throw err;
+    }
+
+    const results: CodeSetResult['results'] = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const i = next++;
+        const e = entries[i];
+        try {
+          const result = await this.queue(e.lockId, () => this.sendOrThrow(e, targets[i]));
+          results[i] = { lockId: e.lockId, ok: result.outcome !== 'failed', result };
+        } catch (err) {
+          const le = toLockbridgeError(err);
+          results[i] = { lockId: e.lockId, ok: false, error: { code: le.code, message: le.message } };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.setConcurrency, entries.length) }, worker));
+    return { name: input.name, results };
+  }
+
+  /**
+   * Plans a journaled code set: reads each lock's codes, chooses the code each lock gets (the one
+   * given, one shared code, or one per lock), validates it, and moves the entries from `planning` to
+   * `requested`. `siblings` are entries of the same set planned before a crash: their code is kept.
+   * Throws invalid_code (every reason) when no code fits; the entries are then left as they were.
+   */
+  private async plan(
+    entries: JournalEntry[],
+    targets: Target[],
+    siblings: JournalEntry[] = [],
+  ): Promise<void> {
+    const first = entries[0];
+    const name = first.input.name ?? '';
+    const schedule = first.input.schedule;
+    const perLock = first.codePerLock === true;
+    const given = first.input.code ?? (perLock ? undefined : siblings.find((e) => e.input.code)?.input.code);
+    const reasons: CodeReason[] = [];
     const existing = await Promise.all(targets.map((t) => t.codes.list(t.vendorLockId)));
 
-    // The code each lock gets: the one given, one shared code, or one per lock.
-    const codes: Array<string | undefined> = targets.map(() => input.code);
-    if (input.code === undefined) {
-      if (input.codePerLock) {
+    const codes: Array<string | undefined> = targets.map(() => given);
+    if (given === undefined) {
+      if (perLock) {
         targets.forEach((t, i) => {
           if (vendorPicks(t.rules)) return;
           const g = generateCode(t.rules, { existing: existing[i] });
@@ -282,42 +360,58 @@ class PinService implements PinCodeService {
 
     const now = this.deps.clock.now();
     targets.forEach((t, i) => {
-      const v = validate(codes[i], input.name, input.schedule, t.lock, { now, existing: existing[i] });
+      const v = validate(codes[i], name, schedule, t.lock, { now, existing: existing[i] });
       reasons.push(...v.reasons.map((r) => tag(r, t.lock.id)));
     });
     this.refuseOrWarn(undefined, reasons);
 
-    // Every operation of the set is journaled before the first is sent: a crash loses none of them.
-    const setId = newOperationId();
-    const entries = targets.map((t, i) => {
-      const e = this.newEntry('create', t.lock.id, {
-        name: input.name,
-        code: codes[i] ?? '',
-        schedule: input.schedule ?? { kind: 'always' },
-      });
-      e.setId = setId;
+    for (const [i, e] of entries.entries()) {
+      e.input.code = codes[i] ?? '';
       e.preExistingIds = existing[i].map((c) => c.id);
-      return e;
-    });
-    for (const e of entries) await this.record(e);
+      e.phase = 'requested';
+      await this.record(e);
+    }
+  }
 
-    const results: CodeSetResult['results'] = new Array(entries.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < entries.length) {
-        const i = next++;
-        const e = entries[i];
+  /**
+   * Resumes a code set the process journaled but did not plan before it stopped: plans it (retrying
+   * while the vendor cannot be read, until followUpMs after the request), then follows each lock's
+   * operation to its end. A set no code fits ends as failed, with an event per lock.
+   */
+  private resumePlanning(entries: JournalEntry[], siblings: JournalEntry[]): void {
+    const key = `plan:${entries[0].setId ?? entries[0].id}`;
+    if (this.following.has(key)) return;
+    const run = (async () => {
+      let wait = this.opts.resumeRetryMs;
+      const signal = this.stopper.signal;
+      while (!signal.aborted) {
         try {
-          const result = await this.queue(e.lockId, () => this.sendOrThrow(e, targets[i]));
-          results[i] = { lockId: e.lockId, ok: result.outcome !== 'failed', result };
+          const targets = entries.map((e) => this.target(e.lockId));
+          await this.plan(entries, targets, siblings);
+          for (const e of entries) this.follow(e);
+          return;
         } catch (err) {
-          const le = toLockbridgeError(err);
-          results[i] = { lockId: e.lockId, ok: false, error: { code: le.code, message: le.message } };
+          const e = toLockbridgeError(err);
+          const late = entries[0].createdAt + this.opts.followUpMs <= this.deps.clock.now();
+          if (e.code === 'invalid_code' || late) {
+            const why = late
+              ? new LockbridgeError('timeout', 'The code set could not be planned in time')
+              : e;
+            for (const entry of entries)
+              await this.finish(entry, 'failed', 'none', this.codeOf(entry, 'failed'), why);
+            return;
+          }
+          this.log.debug(`Code set ${key}: cannot plan yet (${e.code}); retrying`);
         }
+        await sleep(wait, signal).catch(() => undefined);
+        wait = Math.min(wait * 2, this.opts.followUpPollMs);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.opts.setConcurrency, entries.length) }, worker));
-    return { name: input.name, results };
+    })()
+      .catch((err: unknown) => {
+        this.log.error(`Code set ${key}: journal error (${toLockbridgeError(err).code})`);
+      })
+      .finally(() => this.following.delete(key));
+    this.following.set(key, run);
   }
 
   // -------------------------------------------------------------------------------------------------

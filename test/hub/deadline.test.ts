@@ -18,6 +18,7 @@ import { createAugustDriver, type AugustTuning } from '../../src/vendors/august/
 import { vendorDrivers } from '../../src/vendors/registry';
 import type { DriverFactory } from '../../src/vendors/driver';
 import { startEmulator, until } from '../emulators/august/helpers';
+import { startHubFixture, type HubFixture } from '../support/hub-fixture';
 import { SPK, seededSpk } from '../emulators/smartphonekey/fixture';
 
 /**
@@ -230,6 +231,35 @@ describe('hub: a command is never sent after its deadline (real drivers, emulato
       );
       assert.equal(err.code, 'timeout', err.message);
       assert.deepEqual(arrivals(emu.server, 'POST', /^\/locks\/101\/OpenLock$/, expiresAt).late, []);
+    });
+  });
+
+  describe('the per-lock queue (test vendor)', () => {
+    let f: HubFixture;
+    afterEach(async () => f?.stop());
+
+    it('a command waiting behind a slow one is answered expired at its expiry, and never sent', async () => {
+      f = await startHubFixture({
+        emulator: { commandDelayMs: 1_000 },
+        hub: { commandTimeoutMs: 10_000, readbackDelaysMs: [500, 1_000, 2_000] },
+      });
+      const settled: string[] = [];
+      const slow = f.hub.command({ lockId: 'testvendor_front', command: 'UNLOCK' }).then(
+        () => settled.push('slow'),
+        () => settled.push('slow failed'),
+      );
+      await until(() => f.emulator.commands.length === 1, 'the first command sent');
+      const err = await answerOf(
+        f.hub.command({ lockId: 'testvendor_front', command: 'LOCK', expiresAt: Date.now() + 200 }),
+      );
+      settled.push('waiting');
+      assert.equal(err.code, 'expired', err.message);
+      await slow;
+      assert.deepEqual(settled, ['waiting', 'slow'], 'answered before the command it waited behind');
+      assert.deepEqual(
+        f.emulator.commands.map((c) => c.command),
+        ['unlock'],
+      );
     });
   });
 });

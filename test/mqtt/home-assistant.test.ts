@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { TestClient, isRecord, startBridgeFixture, tryJson, type BridgeFixture } from './support';
+import {
+  ManualTimers,
+  TestClient,
+  eventually,
+  isRecord,
+  startBridgeFixture,
+  tryJson,
+  type BridgeFixture,
+} from './support';
 
 const FRONT = 'testvendor_front';
 const GARAGE = 'testvendor_garage';
@@ -43,13 +51,22 @@ describe('mqtt bridge: Home Assistant discovery', function () {
   this.timeout(15_000);
   let f: BridgeFixture;
   let c: TestClient;
+  let timers: ManualTimers;
+
+  /** Home Assistant's birth message; the resend it schedules (debounced) is fired at once. */
+  const birth = async () => {
+    await c.publish('homeassistant/status', 'online');
+    await eventually(() => timers.pending.size > 0);
+    timers.fireAll();
+  };
 
   beforeEach(async () => {
-    f = await startBridgeFixture({ unlockCodes: { [GARAGE]: '2468' } });
+    timers = new ManualTimers();
+    f = await startBridgeFixture({ unlockCodes: { [GARAGE]: '2468' } }, { timers });
     c = await TestClient.connect(f.bridge.brokerUrl);
     await c.subscribe('homeassistant/#');
     // Discovery is not retained: Home Assistant's birth message brings it.
-    await c.publish('homeassistant/status', 'online');
+    await birth();
   });
   afterEach(async () => {
     await c.end();
@@ -161,7 +178,7 @@ describe('mqtt bridge: Home Assistant discovery', function () {
     await c.waitFor(topic('lock', FRONT, 'lock'));
     c.received.length = 0;
     await c.publish('homeassistant/status', 'offline');
-    await c.publish('homeassistant/status', 'online');
+    await birth();
     await c.waitFor(topic('lock', FRONT, 'lock'));
     f.hub.emulator.removeLock('front');
     await f.hub.hub.refresh();

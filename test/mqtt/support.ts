@@ -4,6 +4,7 @@ import { Redactor } from '../../src/core/redact';
 import type { MqttConfig } from '../../src/config/types';
 import { startMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../../src/mqtt';
 import { createCodeService } from '../../src/pins';
+import type { Timers } from '../../src/mqtt/timers';
 import { startHubFixture, type HubFixture } from '../support/hub-fixture';
 
 export interface BridgeFixture {
@@ -166,5 +167,23 @@ export async function eventually(predicate: () => boolean | Promise<boolean>, ms
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Timers fired by the test: a debounced action runs when the test says so, never by the wall clock. */
+export class ManualTimers implements Timers {
+  readonly pending = new Map<number, () => void>();
+  private seq = 0;
+  setTimeout(fn: () => void): unknown {
+    this.pending.set(++this.seq, fn);
+    return this.seq;
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  fireAll(): void {
+    const due = [...this.pending.values()];
+    this.pending.clear();
+    for (const fn of due) fn();
   }
 }

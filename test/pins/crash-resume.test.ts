@@ -54,6 +54,54 @@ describe('pins/journal across a crash (child process)', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('killed while it reads the locks, before any code is chosen: the restart plans and sets them all', async () => {
+    const url = await vendor.start();
+    vendor.holdList = LOCKS[1];
+    const held = vendor.held();
+
+    const first = run(url, dir, 'set');
+    running = first.child;
+    const reached = await Promise.race([held.then(() => true), first.exited.then(() => false)]);
+    assert.ok(reached, 'the child ended before the crash point');
+    first.child.kill('SIGKILL');
+    assert.equal(await first.exited, null);
+
+    // The request was journaled before the first read: every lock, nothing chosen, nothing sent.
+    const journal = await new CodeJournal(new FileStorage(dir), silentLogger).all();
+    assert.deepEqual(journal.map((e) => [e.lockId, e.phase, e.sends]).sort(), [
+      ['august_front', 'planning', 0],
+      ['seam_office', 'planning', 0],
+      ['spk_gate', 'planning', 0],
+    ]);
+    assert.equal(new Set(journal.map((e) => e.setId)).size, 1);
+    assert.ok(journal.every((e) => e.input.code === undefined && e.input.name === 'Guest'));
+    assert.equal(vendor.createsReceived.size, 0);
+
+    vendor.holdList = undefined;
+    const second = run(url, dir, 'resume');
+    running = second.child;
+    assert.equal(await second.exited, 0);
+    assert.deepEqual(second.lines[second.lines.length - 1], { kind: 'done', pending: 0 });
+    const finals = second.lines.filter((l) => l.kind === 'event' && l.outcome !== undefined);
+    assert.deepEqual(finals.map((l) => [l.lockId, l.outcome]).sort(), [
+      ['august_front', 'confirmed'],
+      ['seam_office', 'confirmed'],
+      ['spk_gate', 'confirmed'],
+    ]);
+    const codes = LOCKS.map((l) => vendor.applied(l));
+    assert.deepEqual(
+      codes.map((c) => c.length),
+      [1, 1, 1],
+    );
+    assert.ok(codes.every((c) => c[0].status === 'set' && c[0].name === 'Guest'));
+    assert.equal(new Set(codes.map((c) => c[0].code)).size, 1, 'one shared code, chosen on resume');
+    assert.deepEqual(
+      LOCKS.map((l) => vendor.createsReceived.get(l)),
+      [1, 1, 1],
+    );
+    assert.deepEqual(await new CodeJournal(new FileStorage(dir), silentLogger).all(), []);
+  });
+
   for (const apply of [true, false]) {
     const when = apply ? 'after the vendor applied the create' : 'before the vendor applied the create';
     it(`killed ${when} on the second lock: the restart finishes the set, nothing lost or doubled`, async () => {

@@ -1,8 +1,8 @@
 import { EmulatorHttpError } from '../kit/server';
-import { LOCK_ID_PATTERN, LOCK_USER_TYPES, type LockUserType } from '../../vendors/august/paths';
+import { LOCK_ID, USER_TYPES, type UserType } from './api';
 import type { AugustState, EmuLock, EmuUser } from './state';
 
-const RANK: Record<LockUserType, number> = { user: 1, manager: 2, superuser: 3 };
+const RANK: Record<UserType, number> = { user: 1, manager: 2, superuser: 3 };
 
 /**
  * Finds a lock the caller may use. A lock id that is not 32 upper-case hex is a 400; an unknown lock
@@ -13,10 +13,10 @@ export function lockFor(
   state: AugustState,
   lockId: string,
   user: EmuUser,
-  minimum: LockUserType = 'user',
+  minimum: UserType = 'user',
   roleStatus = 403,
 ): EmuLock {
-  if (!LOCK_ID_PATTERN.test(lockId)) throw new EmulatorHttpError(400, 'lockID must match ^[\\dA-F]{32}$');
+  if (!LOCK_ID.test(lockId)) throw new EmulatorHttpError(400, 'lockID must match ^[\\dA-F]{32}$');
   const lock = state.locks.get(lockId);
   if (!lock) throw new EmulatorHttpError(404, 'Lock not found');
   const role = lock.users.get(user.userId);
@@ -29,8 +29,8 @@ export function lockFor(
   return lock;
 }
 
-export function isUserType(value: string): value is LockUserType {
-  return (LOCK_USER_TYPES as readonly string[]).includes(value);
+export function isUserType(value: string): value is UserType {
+  return (USER_TYPES as readonly string[]).includes(value);
 }
 
 export function requireBridgeOnline(lock: EmuLock): void {

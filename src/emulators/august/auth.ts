@@ -1,6 +1,6 @@
 import { EmulatorHttpError, type EmuRequest } from '../kit/server';
 import { TokenStore } from '../kit/tokens';
-import { FAMILY_HEADERS, type AugustFamily, type HeaderNames } from '../../vendors/august/brands';
+import { HEADERS, type Family, type FamilyHeaders } from './api';
 import type { AugustState, EmuUser } from './state';
 
 export interface AuthContext {
@@ -12,6 +12,8 @@ export interface AuthContext {
 interface TokenData {
   userId: string;
   installId: string;
+  /** Issued to a login with a wrong password: refused everywhere. */
+  badPassword?: boolean;
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -23,14 +25,14 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
  */
 export class EmulatorAuth {
   readonly tokens: TokenStore<TokenData>;
-  readonly headers: HeaderNames;
+  readonly headers: FamilyHeaders;
   /** Signatures of every token issued, for logout (TokenStore cannot be listed). */
   private readonly issued = new Set<string>();
 
   constructor(
     private readonly state: AugustState,
     private readonly options: {
-      family: AugustFamily;
+      family: Family;
       apiKey: string;
       tokenTtlMs: number;
       refreshAfterMs: number;
@@ -38,11 +40,12 @@ export class EmulatorAuth {
     private readonly now: () => number = Date.now,
   ) {
     this.tokens = new TokenStore<TokenData>('', now);
-    this.headers = FAMILY_HEADERS[options.family];
+    this.headers = HEADERS[options.family];
   }
 
-  issue(userId: string, installId: string): string {
-    const record = this.tokens.issue({ userId, installId }, this.options.tokenTtlMs);
+  issue(userId: string, installId: string, badPassword = false): string {
+    const data: TokenData = badPassword ? { userId, installId, badPassword } : { userId, installId };
+    const record = this.tokens.issue(data, this.options.tokenTtlMs);
     this.issued.add(record.token);
     const iat = Math.floor(this.now() / 1000);
     const exp = Math.floor(record.expiresAt / 1000);
@@ -82,7 +85,7 @@ export class EmulatorAuth {
     if (!result.ok)
       throw new EmulatorHttpError(401, result.reason === 'expired' ? 'Token expired' : 'Invalid token');
     const user = this.state.users.get(result.record.data.userId);
-    if (!user) throw new EmulatorHttpError(401, 'Invalid token');
+    if (!user || result.record.data.badPassword) throw new EmulatorHttpError(401, 'Invalid token');
     this.checkBranding(req, user);
     const installId = result.record.data.installId;
     if (!allowUnvalidated && !this.isValidated(user, installId))

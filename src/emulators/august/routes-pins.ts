@@ -1,14 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { EmulatorHttpError } from '../kit/server';
-import { AUGUST_ROUTES, MAX_PINS_PER_LOCK } from '../../vendors/august/paths';
-import { PIN_STATES, type PinAccessType, type PinState } from '../../vendors/august/types';
+import { MAX_PINS, PIN_GROUPS, ROUTES, type PinAccessType, type PinGroup } from './api';
 import { bodyObject, lockFor, requireBridgeOnline } from './access';
 import { ok, type EmuContext } from './context';
 import type { EmuLock, EmuPin, EmuUser } from './state';
 
 const ACCESS_TYPES: PinAccessType[] = ['always', 'recurring', 'temporary', 'oneTime'];
 /** Where each transitional state settles. */
-const SETTLES_TO: Partial<Record<PinState, PinState | 'gone'>> = {
+const SETTLES_TO: Partial<Record<PinGroup, PinGroup | 'gone'>> = {
   created: 'loaded',
   updating: 'loaded',
   enabling: 'loaded',
@@ -43,7 +42,7 @@ export function registerPinRoutes(emu: EmuContext): void {
   const settle = (
     lock: EmuLock,
     settling: EmuPin,
-    from: PinState,
+    from: PinGroup,
     webhook: string | undefined,
     action: string,
   ) => {
@@ -69,14 +68,14 @@ export function registerPinRoutes(emu: EmuContext): void {
     });
   };
 
-  emu.route('GET', AUGUST_ROUTES.pins, (req, ctx) => {
+  emu.route('GET', ROUTES.pins, (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user, 'manager');
     const groups: Record<string, EmuPin[]> = {};
-    for (const s of PIN_STATES) groups[s] = lock.pins.filter((p) => p.state === s);
+    for (const s of PIN_GROUPS) groups[s] = lock.pins.filter((p) => p.state === s);
     return ok(groups);
   });
 
-  emu.route('POST', AUGUST_ROUTES.pins, (req, ctx) => {
+  emu.route('POST', ROUTES.pins, (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user, 'manager');
     const body = bodyObject(req.body);
     const commands = body.commands;
@@ -87,7 +86,7 @@ export function registerPinRoutes(emu: EmuContext): void {
     requireBridgeOnline(lock);
     // Commands run in order against a working copy; nothing is kept unless all of them pass.
     const work = lock.pins.map((p) => ({ ...p }));
-    const followUps: Array<{ pin: EmuPin; from: PinState; action: string }> = [];
+    const followUps: Array<{ pin: EmuPin; from: PinGroup; action: string }> = [];
     const consumed = new Set<number>();
     for (const raw of commands) {
       const cmd = bodyObject(raw);
@@ -101,7 +100,7 @@ export function registerPinRoutes(emu: EmuContext): void {
         if (pin.state !== 'loaded' && !(pin.state === 'disabled' && action !== 'disable'))
           throw new EmulatorHttpError(409, RACE);
         if (action === 'update') updatePin(lock, pin, cmd);
-        const from: PinState =
+        const from: PinGroup =
           action === 'update'
             ? 'updating'
             : action === 'delete'
@@ -124,12 +123,12 @@ export function registerPinRoutes(emu: EmuContext): void {
     return ok();
   });
 
-  emu.route('GET', AUGUST_ROUTES.reservePin, (req, ctx) => {
+  emu.route('GET', ROUTES.reservePin, (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user, 'manager');
     return ok(reserve(emu, lock, ctx.user.userId));
   });
 
-  emu.route('GET', AUGUST_ROUTES.reserveCredential, (req, ctx) => {
+  emu.route('GET', ROUTES.reserveCredential, (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user, 'manager');
     const type = req.query.get('type') ?? 'pin';
     if (type !== 'pin' && type !== 'rf' && type !== 'finger')
@@ -139,14 +138,14 @@ export function registerPinRoutes(emu: EmuContext): void {
     return ok(reserve(emu, lock, req.params.userID));
   });
 
-  emu.route('GET', AUGUST_ROUTES.masterPin, (req, ctx) => {
+  emu.route('GET', ROUTES.masterPin, (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user, 'superuser');
     requireKeypad(lock);
     if (!lock.masterPin) throw new EmulatorHttpError(404, 'No master PIN on this lock');
     return ok(lock.masterPin);
   });
 
-  emu.route('PUT', AUGUST_ROUTES.masterPin, (req, ctx) => {
+  emu.route('PUT', ROUTES.masterPin, (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user, 'superuser');
     requireKeypad(lock);
     const body = bodyObject(req.body);
@@ -182,7 +181,7 @@ export function registerPinRoutes(emu: EmuContext): void {
     return ok();
   });
 
-  emu.route('PUT', AUGUST_ROUTES.transferPin, (req, ctx) => {
+  emu.route('PUT', ROUTES.transferPin, (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user, 'manager');
     const body = bodyObject(req.body);
     const { oldUserID, newUserID } = body;
@@ -203,7 +202,7 @@ export function registerPinRoutes(emu: EmuContext): void {
     return ok();
   });
 
-  emu.route('PUT', AUGUST_ROUTES.syncPins, (req, ctx) => {
+  emu.route('PUT', ROUTES.syncPins, (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user, 'manager');
     if (!lock.bridge || !lock.bridge.online)
       throw new EmulatorHttpError(409, 'No bridge, or the bridge is offline');
@@ -215,9 +214,9 @@ export function registerPinRoutes(emu: EmuContext): void {
 function reserve(emu: EmuContext, lock: EmuLock, userId: string): { pin: string; slot: number } {
   requireKeypad(lock);
   const { state } = emu;
-  if (lock.pins.length + state.activeReservations(lock).length >= MAX_PINS_PER_LOCK)
+  if (lock.pins.length + state.activeReservations(lock).length >= MAX_PINS)
     throw new EmulatorHttpError(409, 'No free slot on this lock');
-  const slot = state.nextSlot(lock, MAX_PINS_PER_LOCK);
+  const slot = state.nextSlot(lock, MAX_PINS);
   if (slot === undefined) throw new EmulatorHttpError(409, 'No free slot on this lock');
   const k = lock.keypad!;
   const length = Math.min(k.pinLengthMax, Math.max(k.pinLengthMin, 6));
@@ -318,15 +317,15 @@ function loadPin(
     slot = mine.slot;
     consumed.add(mine.slot);
   } else {
-    if (work.length + reservations.length >= MAX_PINS_PER_LOCK)
+    if (work.length + reservations.length >= MAX_PINS)
       throw new EmulatorHttpError(409, 'No free slot on this lock');
     const used = new Set([...work.map((p) => p.slot), ...reservations.map((r) => r.slot)]);
     if (typeof cmd.slot === 'number') {
-      if (used.has(cmd.slot) || cmd.slot < 1 || cmd.slot > MAX_PINS_PER_LOCK)
+      if (used.has(cmd.slot) || cmd.slot < 1 || cmd.slot > MAX_PINS)
         throw new EmulatorHttpError(409, 'Slot not available');
       slot = cmd.slot;
     } else {
-      for (let s = 1; s <= MAX_PINS_PER_LOCK && slot === undefined; s++) if (!used.has(s)) slot = s;
+      for (let s = 1; s <= MAX_PINS && slot === undefined; s++) if (!used.has(s)) slot = s;
     }
     if (slot === undefined) throw new EmulatorHttpError(409, 'No free slot on this lock');
   }

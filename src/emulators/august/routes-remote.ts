@@ -1,14 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { EmulatorHttpError } from '../kit/server';
-import {
-  ACCEPT_VERSION,
-  AUGUST_ROUTES,
-  REMOTE_COMMANDS,
-  type RemoteCommand,
-} from '../../vendors/august/paths';
+import { ACCEPT_VERSIONS, ROUTES, REMOTE_COMMANDS, type RemoteCommand } from './api';
 import { bodyObject, lockFor, requireBridgeOnline } from './access';
 import type { EmuContext } from './context';
 import type { EmuLock } from './state';
+import { recordLockActivity } from './activity';
 
 const FINAL: Record<string, string> = {
   locked: 'kAugLockState_Locked',
@@ -36,12 +32,11 @@ function isCommand(value: string): value is RemoteCommand {
 export function registerRemoteRoutes(emu: EmuContext): void {
   const { state } = emu;
 
-  emu.route('PUT', AUGUST_ROUTES.remoteOperate, async (req, ctx) => {
+  emu.route('PUT', ROUTES.remoteOperate, async (req, ctx) => {
     const lock = lockFor(state, req.params.lockID, ctx.user);
     const command = req.params.command;
     if (!isCommand(command)) throw new EmulatorHttpError(501, 'Invalid remote command');
-    if (command === 'unlatch' && lock.Type !== 17)
-      throw new EmulatorHttpError(501, 'This lock cannot unlatch');
+    if (command === 'unlatch' && !lock.unlatch) throw new EmulatorHttpError(501, 'This lock cannot unlatch');
     const type = req.query.get('type') ?? 'sync';
     if (type !== 'sync' && type !== 'async') throw new EmulatorHttpError(400, 'type must be sync or async');
     const retryLimit = req.query.get('retryLimit');
@@ -53,8 +48,8 @@ export function registerRemoteRoutes(emu: EmuContext): void {
     const version = req.headers['accept-version'];
     if (
       version !== undefined &&
-      version !== ACCEPT_VERSION.default &&
-      version !== ACCEPT_VERSION.remoteOperateV2
+      version !== ACCEPT_VERSIONS.default &&
+      version !== ACCEPT_VERSIONS.remoteOperateV2
     )
       throw new EmulatorHttpError(410, 'Unsupported accept-version for remote operate');
     const body = bodyObject(req.body);
@@ -163,6 +158,8 @@ function operate(
       }
       const changed = lock.bolt !== before;
       if (changed) lock.statusAt = new Date(emu.now()).toISOString();
+      if (!lock.jammed && (command === 'lock' || command === 'unlock' || command === 'unlatch'))
+        recordLockActivity(emu.state, lock, emu.now(), 'remote', command, emu.state.users.get(userId));
       const duration = Math.max(0, emu.now() - started);
       const result: Record<string, unknown> = {
         status,

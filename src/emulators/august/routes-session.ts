@@ -1,5 +1,5 @@
 import { EmulatorHttpError } from '../kit/server';
-import { AUGUST_ROUTES } from '../../vendors/august/paths';
+import { ROUTES } from './api';
 import { bodyObject, lockFor } from './access';
 import { ok, type EmuContext } from './context';
 
@@ -7,7 +7,7 @@ import { ok, type EmuContext } from './context';
 export function registerSessionRoutes(emu: EmuContext): void {
   const { state, auth } = emu;
 
-  emu.publicRoute('POST', AUGUST_ROUTES.session, (req) => {
+  emu.publicRoute('POST', ROUTES.session, (req) => {
     const body = bodyObject(req.body);
     const { installId, identifier, password } = body;
     if (
@@ -18,11 +18,13 @@ export function registerSessionRoutes(emu: EmuContext): void {
     )
       throw new EmulatorHttpError(400, 'installId, identifier and password are required');
     const user = state.findByIdentifier(identifier);
-    if (!user || user.password === undefined || user.password !== password)
-      throw new EmulatorHttpError(401, 'Invalid credentials');
+    if (!user || user.password === undefined) throw new EmulatorHttpError(401, 'Invalid credentials');
     auth.checkBranding(req, user);
-    const token = auth.issue(user.userId, installId);
-    const validated = auth.isValidated(user, installId);
+    // A known account with a wrong password: 200 with vPassword false and a token that opens nothing
+    // (Y authenticator_common.py reads the token header, then vPassword false -> BAD_PASSWORD).
+    const passwordOk = user.password === password;
+    const token = auth.issue(user.userId, installId, !passwordOk);
+    const validated = passwordOk && auth.isValidated(user, installId);
     return {
       status: 200,
       headers: { [auth.headers.accessToken]: token },
@@ -31,7 +33,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
         userId: user.userId,
         applicationId: '',
         vInstallId: validated,
-        vPassword: true,
+        vPassword: passwordOk,
         vEmail: user.identifiers.some((i) => i.startsWith('email:')),
         vPhone: user.identifiers.some((i) => i.startsWith('phone:')),
         hasInstallId: true,
@@ -53,7 +55,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
   // Asks for a code; the emulated user has a fixed code, documented for the sandbox.
   emu.route(
     'POST',
-    AUGUST_ROUTES.requestValidation,
+    ROUTES.requestValidation,
     (req, ctx) => {
       const kind = kindOf(req.params.kind);
       const value = bodyObject(req.body).value;
@@ -66,7 +68,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
 
   emu.route(
     'POST',
-    AUGUST_ROUTES.validate,
+    ROUTES.validate,
     (req, ctx) => {
       const kind = kindOf(req.params.kind);
       const body = bodyObject(req.body);
@@ -83,7 +85,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
 
   emu.route(
     'POST',
-    AUGUST_ROUTES.logout,
+    ROUTES.logout,
     (req, ctx) => {
       const body = bodyObject(req.body);
       if (typeof body.installID !== 'string' || typeof body.apnsDeviceID !== 'string')
@@ -94,7 +96,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
     { allowUnvalidated: true },
   );
 
-  emu.route('POST', AUGUST_ROUTES.partnerSubUser, (req, ctx) => {
+  emu.route('POST', ROUTES.partnerSubUser, (req, ctx) => {
     const body = bodyObject(req.body);
     const { partnerUserID, firstName, lastName } = body;
     if (typeof partnerUserID !== 'string' || typeof firstName !== 'string' || typeof lastName !== 'string')
@@ -114,7 +116,7 @@ export function registerSessionRoutes(emu: EmuContext): void {
     });
   });
 
-  emu.route('POST', AUGUST_ROUTES.unverifiedUsers, (req, ctx) => {
+  emu.route('POST', ROUTES.unverifiedUsers, (req, ctx) => {
     const body = bodyObject(req.body);
     if (typeof body.firstName !== 'string' || !body.firstName || typeof body.lockID !== 'string')
       throw new EmulatorHttpError(400, 'firstName and lockID are required');

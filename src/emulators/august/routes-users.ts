@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EmulatorHttpError } from '../kit/server';
-import { AUGUST_ROUTES } from '../../vendors/august/paths';
+import { ROUTES } from './api';
 import { bodyObject, isUserType, lockFor } from './access';
 import { ok, type EmuContext } from './context';
 
@@ -12,7 +12,7 @@ import { ok, type EmuContext } from './context';
 export function registerUserRoutes(emu: EmuContext): void {
   const { state } = emu;
 
-  emu.route('PUT', AUGUST_ROUTES.addUser, (req, ctx) => {
+  emu.route('PUT', ROUTES.addUser, (req, ctx) => {
     const { lockID, otherUserID, type } = req.params;
     if (!isUserType(type)) throw new EmulatorHttpError(400, 'type must be user, manager or superuser');
     const lock = lockFor(state, lockID, ctx.user, 'manager', 401);
@@ -37,7 +37,7 @@ export function registerUserRoutes(emu: EmuContext): void {
     return ok(body.returnInvited === true ? { message: 'success', invitedUserID: otherUserID } : undefined);
   });
 
-  emu.route('PUT', AUGUST_ROUTES.changeUserType, (req, ctx) => {
+  emu.route('PUT', ROUTES.changeUserType, (req, ctx) => {
     const { lockID, otherUserID, type } = req.params;
     if (!isUserType(type)) throw new EmulatorHttpError(400, 'type must be user, manager or superuser');
     const lock = lockFor(state, lockID, ctx.user, 'superuser', 401);
@@ -46,7 +46,7 @@ export function registerUserRoutes(emu: EmuContext): void {
     return ok();
   });
 
-  emu.route('DELETE', AUGUST_ROUTES.removeUser, (req, ctx) => {
+  emu.route('DELETE', ROUTES.removeUser, (req, ctx) => {
     const { lockID, otherUserID } = req.params;
     const lock = lockFor(state, lockID, ctx.user, 'manager', 401);
     if (!lock.users.has(otherUserID)) throw new EmulatorHttpError(404, 'User is not on this lock');
@@ -59,7 +59,7 @@ export function registerUserRoutes(emu: EmuContext): void {
   });
 
   // Live-update subscribers: the socket is opened with ?subscriberID=<id> (see socketio.ts).
-  emu.route('POST', AUGUST_ROUTES.subscribers, (req, ctx) => {
+  emu.route('POST', ROUTES.subscribers, (req, ctx) => {
     const scopes = bodyObject(req.body).scopes;
     if (
       !Array.isArray(scopes) ||
@@ -78,13 +78,13 @@ export function registerUserRoutes(emu: EmuContext): void {
     return ok(sub);
   });
 
-  emu.route('GET', AUGUST_ROUTES.subscriber, (req, ctx) => {
+  emu.route('GET', ROUTES.subscriber, (req, ctx) => {
     const sub = state.subscribers.get(req.params.subID);
     if (!sub || sub.userID !== ctx.user.userId) throw new EmulatorHttpError(404, 'Subscriber not found');
     return ok(sub);
   });
 
-  emu.route('DELETE', AUGUST_ROUTES.subscriber, (req, ctx) => {
+  emu.route('DELETE', ROUTES.subscriber, (req, ctx) => {
     const sub = state.subscribers.get(req.params.subID);
     if (!sub || sub.userID !== ctx.user.userId) throw new EmulatorHttpError(404, 'Subscriber not found');
     state.subscribers.delete(sub.subscriberID);

@@ -1,6 +1,6 @@
 import { EmulatorHttpError, EmulatorServer, type EmuResponse } from '../kit/server';
 import type { FaultInjector } from '../kit/faults';
-import type { AugustFamily } from '../../vendors/august/brands';
+import type { Family } from './api';
 import { EmulatorAuth } from './auth';
 import type { AugustEmulatorTiming, EmuContext } from './context';
 import { LiveHub } from './live-hub';
@@ -10,10 +10,11 @@ import { registerLockRoutes } from './routes-locks';
 import { registerRemoteRoutes } from './routes-remote';
 import { registerPinRoutes } from './routes-pins';
 import { registerUserRoutes } from './routes-users';
+import { registerActivityRoutes, recordDoorActivity, recordLockActivity } from './activity';
 
 export interface AugustEmulatorOptions extends Partial<AugustEmulatorTiming> {
   /** Which header set the emulated host expects: x-august-* (api-production) or x-* (aaecosystem). */
-  family?: AugustFamily;
+  family?: Family;
   /** The app API key the emulator accepts. */
   apiKey?: string;
   tokenTtlMs?: number;
@@ -39,7 +40,7 @@ export class AugustEmulator {
   readonly auth: EmulatorAuth;
   readonly live: LiveHub;
   readonly timing: AugustEmulatorTiming;
-  readonly family: AugustFamily;
+  readonly family: Family;
   readonly apiKey: string;
   /** Webhook deliveries (URL and body), for tests. */
   readonly webhooks: Array<{ url: string; body: unknown }> = [];
@@ -81,6 +82,7 @@ export class AugustEmulator {
     registerRemoteRoutes(ctx);
     registerPinRoutes(ctx);
     registerUserRoutes(ctx);
+    registerActivityRoutes(ctx);
   }
 
   now(): number {
@@ -131,6 +133,7 @@ export class AugustEmulator {
     lock.bolt = action === 'lock' ? 'locked' : action === 'unlock' ? 'unlocked' : 'unlatched';
     lock.jammed = false;
     lock.statusAt = new Date(this.now()).toISOString();
+    recordLockActivity(this.state, lock, this.now(), 'manual', action);
     this.live.push(lock, {
       status: lock.bolt,
       callingUserID: `manual${action}`,
@@ -143,6 +146,33 @@ export class AugustEmulator {
     const lock = this.lock(lockId);
     lock.bolt = action === 'lock' ? 'locked' : 'unlocked';
     lock.statusAt = new Date(this.now()).toISOString();
+    recordLockActivity(this.state, lock, this.now(), 'pin', action, this.state.users.get(userId));
+    this.live.push(lock, {
+      status: lock.bolt,
+      callingUserID: userId,
+      doorState: lock.doorSense ? lock.door : 'init',
+    });
+  }
+
+  /** The lock locks itself (auto-lock). */
+  simulateAutoLock(lockId: string): void {
+    const lock = this.lock(lockId);
+    lock.bolt = 'locked';
+    lock.statusAt = new Date(this.now()).toISOString();
+    recordLockActivity(this.state, lock, this.now(), 'auto', 'lock');
+    this.live.push(lock, {
+      status: lock.bolt,
+      callingUserID: 'automaticrelock',
+      doorState: lock.doorSense ? lock.door : 'init',
+    });
+  }
+
+  /** A user operates the lock over Bluetooth from the app (no bridge involved). */
+  simulateBluetooth(lockId: string, userId: string, action: 'lock' | 'unlock'): void {
+    const lock = this.lock(lockId);
+    lock.bolt = action === 'lock' ? 'locked' : 'unlocked';
+    lock.statusAt = new Date(this.now()).toISOString();
+    recordLockActivity(this.state, lock, this.now(), 'ble', action, this.state.users.get(userId));
     this.live.push(lock, {
       status: lock.bolt,
       callingUserID: userId,
@@ -154,6 +184,7 @@ export class AugustEmulator {
     const lock = this.lock(lockId);
     if (!lock.doorSense) throw new Error('This lock has no DoorSense');
     lock.door = door;
+    recordDoorActivity(this.state, lock, this.now(), door);
     this.live.push(lock, { status: 'DoorStateChanged', timeStamp: this.now() });
     this.live.push(lock, { doorState: door, timeStamp: this.now() });
   }

@@ -4,8 +4,8 @@
  * and the sandbox seed it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { LockUserType } from '../../vendors/august/paths';
-import type { AugustPin, PinAccessType, PinState } from '../../vendors/august/types';
+import type { PinAccessType, PinGroup, UserType } from './api';
+import type { EmuActivity } from './activity';
 
 export type Branding = 'august' | 'yale';
 
@@ -26,14 +26,28 @@ export interface EmuUser {
   partnerUserID?: string;
 }
 
-export interface EmuPin extends AugustPin {
+/** One PIN, in the fields of DOC "Get all PINs" plus the schedule fields of AD POST /locks/:lockID/pins. */
+export interface EmuPin {
   _id: string;
   type: string;
   lockID: string;
-  state: PinState;
+  userID: string;
+  state: PinGroup;
   pin: string;
   slot: number;
   accessType: PinAccessType;
+  accessTimes?: string;
+  accessRecurrence?: string;
+  accessStartTime?: string;
+  accessEndTime?: string;
+  callingUserID?: string;
+  apiKey?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  loadedDate?: string;
+  firstName?: string;
+  lastName?: string;
+  unverified?: boolean;
   partnerUserID?: string;
 }
 
@@ -50,6 +64,8 @@ export interface EmuLock {
   LockID: string;
   LockName: string;
   Type: number;
+  /** Capabilities `lock.unlatch` (Y lock.py reads it before the Type 17 fallback). */
+  unlatch: boolean;
   HouseID: string;
   SerialNumber: string;
   skuNumber: string;
@@ -64,7 +80,7 @@ export interface EmuLock {
   bridge: { id: string; online: boolean; timeout: boolean } | null;
   keypad: { batteryLevel: string; pinLengthMin: number; pinLengthMax: number } | null;
   accessSchedulesAllowed?: boolean;
-  users: Map<string, LockUserType>;
+  users: Map<string, UserType>;
   pins: EmuPin[];
   masterPin?: EmuPin;
   reservations: Reservation[];
@@ -103,6 +119,8 @@ export interface LockSeed {
   name: string;
   /** 1: "always" PINs only; 2+: schedules; 17: can unlatch. */
   type?: number;
+  /** Capabilities `lock.unlatch`; defaults to Type 17 (a lock of another type may say so too). */
+  unlatch?: boolean;
   houseId?: string;
   houseName?: string;
   state?: Bolt;
@@ -116,7 +134,7 @@ export interface LockSeed {
   sku?: string;
   accessSchedulesAllowed?: boolean;
   /** Users on the lock and their types. */
-  users: Record<string, LockUserType>;
+  users: Record<string, UserType>;
 }
 
 /** 32 upper-case hex characters, like a real lock id. */
@@ -133,6 +151,8 @@ export class AugustState {
   readonly locks = new Map<string, EmuLock>();
   readonly houses = new Map<string, EmuHouse>();
   readonly subscribers = new Map<string, EmuSubscriber>();
+  /** The activity feed of every house, oldest first (activity.ts). */
+  readonly activities: EmuActivity[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -194,6 +214,7 @@ export class AugustState {
       LockID: seed.id ?? newLockId(),
       LockName: seed.name,
       Type: type,
+      unlatch: seed.unlatch ?? type === 17,
       HouseID: houseId,
       SerialNumber: serial(type === 17 ? 'L' : 'M'),
       skuNumber: seed.sku ?? (type === 17 ? 'NONE' : 'AUG-SL05-M01-S01'),

@@ -4,7 +4,7 @@
  * code_constraints type of the document and the schema. Pure functions.
  */
 import { randomInt } from 'node:crypto';
-import type { SeamCodeConstraint, SeamDeviceProperties } from '../../vendors/seam/types';
+import type { SeamCodeConstraint, SeamDeviceProperties } from './types';
 
 export interface CodeViolation {
   /** A constraint_type, or `supported_code_lengths` / `digits`. */

@@ -1,4 +1,4 @@
-import type { SeamActionAttempt } from '../../vendors/seam/types';
+import type { SeamActionAttempt } from './types';
 import type { Params } from './params';
 
 export interface RouteContext {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SeamAccessCode, SeamDevice } from '../../vendors/seam/types';
+import type { SeamAccessCode, SeamDevice } from './types';
 import { codeViolations, generateCodeFor, nameViolations, type CodeViolation } from './constraints';
 import { SEAM_ERROR_TYPES, invalidInput, notFound, seamError } from './errors';
 import { type Params, optBool, optDate, optString, optStringArray, paginate, reqString } from './params';
@@ -256,6 +256,26 @@ export function registerAccessCodeRoutes(r: Registrar, state: SeamState): void {
       state.now(),
       state.existingPinSets.get(device.connected_account_id),
     );
-    return { generated_code: { device_id: device.device_id, code } };
+    // The answer is an access_code object (@seamapi/types: generated_code $ref access_code) that is not on
+    // the device: only device_id and code carry meaning, the rest are the schema's required fields.
+    const generated: SeamAccessCode = {
+      access_code_id: randomUUID(),
+      device_id: device.device_id,
+      name: null,
+      code,
+      type: 'ongoing',
+      status: 'unset',
+      is_one_time_use: false,
+      is_managed: true,
+      errors: [],
+      warnings: [],
+      created_at: state.iso(),
+      workspace_id: state.workspaceId,
+      common_code_key: null,
+      is_backup_access_code_available: false,
+      is_external_modification_allowed: false,
+      is_offline_access_code: false,
+    };
+    return { generated_code: generated };
   });
 }

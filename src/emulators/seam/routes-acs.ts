@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  SeamAcsCredential,
-  SeamAcsSystem,
-  SeamAcsUser,
-  SeamUserIdentity,
-} from '../../vendors/seam/types';
+import type { SeamAcsCredential, SeamAcsSystem, SeamAcsUser, SeamUserIdentity } from './types';
 import { SEAM_ERROR_TYPES, invalidInput, notFound, seamError } from './errors';
-import { type Params, optBool, optDate, optString, optStringArray, reqString } from './params';
+import { type Params, optBool, optDate, optString, optStringArray, paginate, reqString } from './params';
 import type { Registrar } from './registrar';
 import type { SeamState } from './state';
 
@@ -205,15 +200,17 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
     ['POST'],
   );
   r.add('/acs/users/get', (p) => ({ acs_user: mustAcsUser(state, reqString(p, 'acs_user_id')) }));
-  r.add('/acs/users/list', (p) => {
+  // acs/users/list and acs/credentials/list are paged lists (@seamapi/types: limit, page_cursor; answer
+  // requires pagination).
+  r.add('/acs/users/list', (p, ctx) => {
     const systemId = optString(p, 'acs_system_id');
     const identityId = optString(p, 'user_identity_id');
-    return {
-      acs_users: [...state.acsUsers.values()].filter(
-        (u) =>
-          (!systemId || u.acs_system_id === systemId) && (!identityId || u.user_identity_id === identityId),
-      ),
-    };
+    const all = [...state.acsUsers.values()].filter(
+      (u) =>
+        (!systemId || u.acs_system_id === systemId) && (!identityId || u.user_identity_id === identityId),
+    );
+    const { page, pagination } = paginate(all, p, (c) => `${ctx.baseUrl}/acs/users/list?page_cursor=${c}`);
+    return { acs_users: page, pagination };
   });
   r.add(
     '/acs/users/delete',
@@ -316,14 +313,18 @@ export function registerAcsRoutes(r: Registrar, state: SeamState): void {
     },
     ['POST'],
   );
-  r.add('/acs/credentials/list', (p) => {
+  r.add('/acs/credentials/list', (p, ctx) => {
     const userId = optString(p, 'acs_user_id');
     const systemId = optString(p, 'acs_system_id');
-    return {
-      acs_credentials: [...state.credentials.values()].filter(
-        (c) => (!userId || c.acs_user_id === userId) && (!systemId || c.acs_system_id === systemId),
-      ),
-    };
+    const all = [...state.credentials.values()].filter(
+      (c) => (!userId || c.acs_user_id === userId) && (!systemId || c.acs_system_id === systemId),
+    );
+    const { page, pagination } = paginate(
+      all,
+      p,
+      (c) => `${ctx.baseUrl}/acs/credentials/list?page_cursor=${c}`,
+    );
+    return { acs_credentials: page, pagination };
   });
   r.add(
     '/acs/credentials/delete',

@@ -1,4 +1,4 @@
-import type { SeamDevice } from '../../vendors/seam/types';
+import type { SeamDevice } from './types';
 import { SEAM_ERROR_TYPES, notFound, seamError, invalidInput } from './errors';
 import { type Params, optBool, optString, optStringArray, paginate, reqString } from './params';
 import type { Registrar } from './registrar';

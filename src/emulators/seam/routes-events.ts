@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SeamWebhook } from '../../vendors/seam/types';
+import type { SeamWebhook } from './types';
 import { SEAM_ERROR_TYPES, invalidInput, notFound } from './errors';
 import { optNumber, optString, optStringArray, reqString } from './params';
 import type { Registrar } from './registrar';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { SeamAcsSystem } from '../../vendors/seam/types';
+import type { SeamAcsSystem } from './types';
 import type { SeamState } from './state';
 
-export const SALTO_KS_ACCOUNT = 'salto_ks_connected_account';
+/** The Salto KS connected account (a UUID, like every Seam id). */
+export const SALTO_KS_ACCOUNT = '5ea10000-0000-4000-8000-00000000005a';
 
 /** The Nuki constraints of seam-access-code-requirements.txt. */
 export const NUKI_CONSTRAINTS = [
@@ -63,17 +64,24 @@ export function addAccessGroup(
   name: string,
   id: string = randomUUID(),
 ): string {
+  const system = state.acsSystems.get(acsSystemId);
   state.accessGroups.set(id, {
     acs_access_group_id: id,
     acs_system_id: acsSystemId,
+    connected_account_id: system?.connected_account_id ?? state.connectedAccountId,
     name,
     display_name: name,
     workspace_id: state.workspaceId,
     created_at: state.iso(),
+    // components.schemas.acs_access_group: access_group_type / external_type enums include salto_ks_access_group.
     access_group_type: 'salto_ks_access_group',
+    access_group_type_display_name: 'Salto KS Access Group',
+    external_type: 'salto_ks_access_group',
+    external_type_display_name: 'Salto KS Access Group',
+    is_managed: true,
+    warnings: [],
     members: new Set(),
   });
-  const system = state.acsSystems.get(acsSystemId);
   if (system) system.acs_access_group_count = (system.acs_access_group_count ?? 0) + 1;
   return id;
 }

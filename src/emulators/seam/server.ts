@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmulatorHttpError, EmulatorServer, type EmuRequest, type EmuResponse } from '../kit/server';
 import { bearer } from '../kit/tokens';
-import type { SeamActionAttempt, SeamEvent } from '../../vendors/seam/types';
+import type { SeamActionAttempt, SeamEvent } from './types';
 import { SEAM_ERROR_TYPES, seamError, seamErrorShape } from './errors';
 import { type Params, optBool, paramsFrom } from './params';
 import type { Registrar, RouteContext, SeamRouteHandler } from './registrar';
@@ -22,7 +22,22 @@ export interface SeamEmulatorOptions {
   now?: () => number;
   /** Seeds the demo workspace (Nuki, Schlage, offline lock, Salto KS site). */
   seed?: boolean;
+  /** Keep every request and answer in `exchanges` (conformance tests check them against Seam's schema). */
+  recordExchanges?: boolean;
 }
+
+/** One request the emulator answered, as it came and as it went out. */
+export interface SeamExchange {
+  method: string;
+  path: string;
+  /** The JSON body (POST, PUT, PATCH, DELETE) or the query parameters (GET). */
+  params: Record<string, unknown>;
+  status: number;
+  body: unknown;
+}
+
+/** At most this many exchanges are kept (the oldest go first). */
+const EXCHANGE_LIMIT = 5000;
 
 /** How long a `sync: true` request waits for its action attempt. */
 const SYNC_WAIT_MS = 30_000;
@@ -37,6 +52,8 @@ export class SeamEmulator {
   readonly state: SeamState;
   readonly webhooks: WebhookDispatcher;
   demo?: SeamDemoIds;
+  readonly exchanges: SeamExchange[] = [];
+  private readonly recordExchanges: boolean;
   private sweeper?: NodeJS.Timeout;
   private baseUrl = '';
 
@@ -49,6 +66,7 @@ export class SeamEmulator {
           ? FAST_TIMINGS
           : { ...FAST_TIMINGS, ...t };
     this.state = new SeamState({ ...timings }, options.now);
+    this.recordExchanges = options.recordExchanges ?? false;
     for (const key of options.apiKeys ?? [SEAM_EMULATOR_API_KEY]) this.state.apiKeys.add(key);
     this.webhooks = new WebhookDispatcher(this.state);
     const registrar: Registrar = { add: (path, handler, methods) => this.add(path, handler, methods) };
@@ -88,21 +106,38 @@ export class SeamEmulator {
 
   private async handle(req: EmuRequest, handler: SeamRouteHandler): Promise<EmuResponse> {
     const requestId = randomUUID();
+    let params: Params = {};
     try {
       this.authenticate(req.headers);
       this.state.sweep();
-      const params = paramsFrom(req.method, req.body, req.query);
+      params = paramsFrom(req.method, req.body, req.query);
       const ctx: RouteContext = { baseUrl: this.baseUrl, settle: (attempt, p) => this.settle(attempt, p) };
       const result = await handler(params, ctx);
-      return { status: 200, body: { ...result, ok: true }, headers: { 'seam-request-id': requestId } };
+      const body = { ...result, ok: true };
+      this.record(req, params, 200, body);
+      return { status: 200, body, headers: { 'seam-request-id': requestId } };
     } catch (err) {
-      if (err instanceof EmulatorHttpError)
+      if (err instanceof EmulatorHttpError) {
+        this.record(req, params, err.status, seamErrorShape(err.status, err.message, err.extra));
         throw new EmulatorHttpError(err.status, err.message, err.extra, {
           ...err.headers,
           'seam-request-id': requestId,
         });
+      }
       throw err;
     }
+  }
+
+  private record(req: EmuRequest, params: Params, status: number, body: unknown): void {
+    if (!this.recordExchanges) return;
+    // A deep copy: the answer's objects live on in the state and change after they were sent.
+    this.exchanges.push(
+      JSON.parse(
+        JSON.stringify({ method: req.method, path: req.path, params, status, body }),
+      ) as SeamExchange,
+    );
+    if (this.exchanges.length > EXCHANGE_LIMIT)
+      this.exchanges.splice(0, this.exchanges.length - EXCHANGE_LIMIT);
   }
 
   private authenticate(headers: Record<string, string>): void {

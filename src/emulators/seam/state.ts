@@ -12,7 +12,7 @@ import type {
   SeamEvent,
   SeamUserIdentity,
   SeamWebhook,
-} from '../../vendors/seam/types';
+} from './types';
 import { SEAM_ERROR_TYPES } from './errors';
 
 /** Asynchronous behaviour, in ms: tests use a few ms, the sandbox realistic values. */
@@ -68,7 +68,9 @@ export type EventListener = (event: SeamEvent) => void;
  * starts_at. `sweep()` applies every change due; the server calls it on each request and on a timer.
  */
 export class SeamState {
-  readonly workspaceId = 'seam_emulator_workspace';
+  // Seam ids are UUIDs (format: uuid on every *_id of @seamapi/types' schemas); fixed ones keep runs comparable.
+  readonly workspaceId = '5ea10000-0000-4000-8000-00000000000a';
+  readonly connectedAccountId = '5ea10000-0000-4000-8000-00000000000b';
   readonly apiKeys = new Set<string>();
   readonly devices = new Map<string, SeamDevice>();
   readonly codes = new Map<string, CodeRecord>();
@@ -140,11 +142,13 @@ export class SeamState {
       properties: {
         name: input.name,
         appearance: { name: input.name },
+        // properties.model is required, with display_name and manufacturer_display_name (@seamapi/types).
+        model: { display_name: 'Smart Lock', manufacturer_display_name: manufacturerName(input.device_type) },
         online: true,
         locked: true,
         ...input.properties,
       },
-      connected_account_id: input.connected_account_id ?? 'seam_emulator_connected_account',
+      connected_account_id: input.connected_account_id ?? this.connectedAccountId,
       workspace_id: this.workspaceId,
       created_at: this.iso(),
       errors: [],
@@ -251,6 +255,7 @@ export class SeamState {
         return { type: SEAM_ERROR_TYPES.deviceOffline, message: 'Device is offline' };
       if (this.jammed.delete(deviceId))
         return { type: SEAM_ERROR_TYPES.lockJammed, message: 'The lock is jammed' };
+      // `seamapi` is the method of @seamapi/types 1.721.0 (the document the tests pin); 1.977.0 says `remote`.
       this.setLocked(deviceId, locked, 'seamapi', { action_attempt_id: attempt.action_attempt_id });
       this.emit(`action_attempt.${locked ? 'lock_door' : 'unlock_door'}.succeeded`, {
         device_id: deviceId,
@@ -375,4 +380,10 @@ export class SeamState {
       created_at: this.iso(),
     };
   }
+}
+
+/** "nuki_lock" -> "Nuki": the manufacturer part of a Seam device_type, for a default model name. */
+function manufacturerName(deviceType: string): string {
+  const word = deviceType.split('_')[0] ?? deviceType;
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

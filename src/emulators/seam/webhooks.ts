@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { SeamEvent, SeamWebhook } from '../../vendors/seam/types';
+import type { SeamEvent, SeamWebhook } from './types';
 import type { SeamState } from './state';
 
 export interface DeliveryRecord {
@@ -12,6 +12,11 @@ export interface DeliveryRecord {
   /** HTTP status, or 0 when the connection failed. */
   status: number;
   at: number;
+  /** The JSON body sent (the event), for checks against Seam's event schema. */
+  body: string;
+  /** The svix-timestamp and svix-signature headers it went with. */
+  timestamp: string;
+  signature: string;
 }
 
 /** A new Svix-style secret: "whsec_" + base64 of 24 random bytes. */
@@ -51,7 +56,8 @@ export class WebhookDispatcher {
   }
 
   private matches(webhook: SeamWebhook, event: SeamEvent): boolean {
-    return webhook.event_types.includes('*') || webhook.event_types.includes(event.event_type);
+    const types = webhook.event_types ?? [];
+    return types.includes('*') || types.includes(event.event_type);
   }
 
   dispatch(event: SeamEvent): void {
@@ -75,11 +81,12 @@ export class WebhookDispatcher {
     if (this.stopped || !this.state.webhooks.has(webhook.webhook_id)) return;
     const body = JSON.stringify(event);
     const timestamp = Math.floor(this.state.now() / 1000);
+    const signature = svixSignature(webhook.secret ?? '', svixId, timestamp, body);
     const status = await post(webhook.url, body, {
       'content-type': 'application/json',
       'svix-id': svixId,
       'svix-timestamp': String(timestamp),
-      'svix-signature': svixSignature(webhook.secret ?? '', svixId, timestamp, body),
+      'svix-signature': signature,
     });
     this.deliveries.push({
       webhook_id: webhook.webhook_id,
@@ -88,6 +95,9 @@ export class WebhookDispatcher {
       attempt,
       status,
       at: this.state.now(),
+      body,
+      timestamp: String(timestamp),
+      signature,
     });
     if (this.deliveries.length > 5000) this.deliveries.splice(0, 1000);
     if (status < 200 || status >= 300) this.later(webhook, event, svixId, attempt + 1);

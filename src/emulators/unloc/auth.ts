@@ -8,6 +8,8 @@ export interface UnlocGrant {
 }
 
 export const ADMIN_PREFIX = 'lockHolder.admin:';
+/** v2 grants are kept as `project.admin:<projectId>` (a project is v1's lock holder, renamed). */
+export const PROJECT_PREFIX = 'project.admin:';
 export const DUPLICATE_PREFIX = 'lockHolder.duplicateLocks:';
 
 /**
@@ -51,6 +53,54 @@ export class UnlocAuth {
         expires_in: Math.round(ttlMs / 1000),
         scope: scopes,
         lock_holder_ids: [...new Set(lockHolderIds)],
+      },
+    };
+  }
+
+  /**
+   * v2 tokens (UD authentication-doc): POST /v2/auth/token/ with scope `project.admin` and project_id
+   * (or `organization.admin` and organization_id); the answer names the scope and the id.
+   */
+  issueV2(req: EmuRequest): EmuResponse {
+    const b = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    if (b.grant_type !== 'client_credentials')
+      throw new EmulatorHttpError(400, 'grant_type must be client_credentials', {
+        error: 'unsupported_grant_type',
+      });
+    const integrator = typeof b.client_id === 'string' ? this.state.integrators.get(b.client_id) : undefined;
+    if (!integrator || integrator.clientSecret !== b.client_secret)
+      throw new EmulatorHttpError(401, 'Invalid client credentials', { error: 'invalid_client' });
+    let grant: string;
+    let owner: Record<string, string>;
+    if (b.scope === 'project.admin' && typeof b.project_id === 'string') {
+      if (!integrator.lockHolderIds.includes(b.project_id))
+        throw new EmulatorHttpError(403, `Not allowed to administer project ${b.project_id}`, {
+          error: 'Forbidden',
+        });
+      grant = PROJECT_PREFIX + b.project_id;
+      owner = { project_id: b.project_id };
+    } else if (b.scope === 'organization.admin' && typeof b.organization_id === 'string') {
+      grant = `organization.admin:${b.organization_id}`;
+      owner = { organization_id: b.organization_id };
+    } else {
+      throw new EmulatorHttpError(
+        400,
+        'scope must be project.admin with project_id or organization.admin with organization_id',
+        {
+          error: 'invalid_scope',
+        },
+      );
+    }
+    const ttlMs = this.tokenTtlMs();
+    const record = this.tokens.issue({ clientId: integrator.clientId, scopes: [grant] }, ttlMs);
+    return {
+      status: 200,
+      body: {
+        access_token: record.token,
+        token_type: 'bearer',
+        expires_in: Math.round(ttlMs / 1000),
+        scope: [b.scope],
+        ...owner,
       },
     };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmulatorHttpError, type EmulatorServer, type EmuRequest } from '../kit';
-import { UNLOC_PATHS } from '../../vendors/unloc/paths';
+import { V1 as UNLOC_PATHS } from './api';
+import { readRecurrence } from './recurrence';
 import { ADMIN_PREFIX, type UnlocAuth } from './auth';
 import { E164, lockIn } from './routes-locks';
 import type { EmuKey, UnlocState } from './state';
@@ -59,8 +60,7 @@ export function registerKeyRoutes(
     const end = isoOrNull(b.end, 'end');
     if (start && end && Date.parse(end) <= Date.parse(start))
       throw new EmulatorHttpError(400, 'end must be after start', { error: 'ValidationError' });
-    if (b.recurrence !== undefined && b.recurrence !== null && typeof b.recurrence !== 'string')
-      throw new EmulatorHttpError(400, 'recurrence must be a string', { error: 'ValidationError' });
+    const recurrence = readRecurrence(b.recurrence);
     if (
       b.durationMinutes !== undefined &&
       (typeof b.durationMinutes !== 'number' ||
@@ -78,7 +78,7 @@ export function registerKeyRoutes(
       end,
       created: new Date(options.now()).toISOString(),
       state: 'creating',
-      recurrence: typeof b.recurrence === 'string' ? b.recurrence : null,
+      recurrence,
       durationMinutes: typeof b.durationMinutes === 'number' ? b.durationMinutes : null,
       lockHolderId: req.params.lh,
       metadata:

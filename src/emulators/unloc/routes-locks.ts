@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EmulatorHttpError, type EmulatorServer, type EmuRequest } from '../kit';
-import { UNLOC_PATHS } from '../../vendors/unloc/paths';
+import { V1 as UNLOC_PATHS } from './api';
 import { ADMIN_PREFIX, DUPLICATE_PREFIX, type UnlocAuth } from './auth';
 import type { EmuLock, UnlocState } from './state';
 
@@ -145,7 +145,8 @@ export function registerLockRoutes(server: EmulatorServer, state: UnlocState, au
     return { status: 201, body: { lock: state.view(copy) } };
   });
 
-  server.route('DELETE', UNLOC_PATHS.deleteDuplicate, (req) => {
+  // [INF] deleting a duplicate is a DELETE on the duplicate lock itself.
+  server.route('DELETE', UNLOC_PATHS.lock, (req) => {
     const lh = req.params.lh;
     auth.require(req, [ADMIN_PREFIX + lh]);
     const lock = state.locks.get(req.params.lockId);

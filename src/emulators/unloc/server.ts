@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { EmulatorServer, type ErrorShape } from '../kit';
-import { UNLOC_PATHS } from '../../vendors/unloc/paths';
-import type { UnlocKeyEvent } from '../../vendors/unloc/types';
+import { V1 as UNLOC_PATHS, V2 } from './api';
+import { registerV2Routes } from './routes-v2';
+import type { KeyEvent as UnlocKeyEvent } from './api';
 import { UnlocAuth } from './auth';
 import { registerKeyRoutes } from './routes-keys';
 import { registerLockRoutes } from './routes-locks';
@@ -53,6 +54,12 @@ export class UnlocEmulator {
     this.server = new EmulatorServer({ name: 'unloc', errorShape: unlocErrorShape });
     this.auth = new UnlocAuth(this.state, () => this.tokenTtlMs, this.now);
     this.server.route('POST', UNLOC_PATHS.token, (req) => this.auth.issue(req));
+    this.server.route('POST', V2.token, (req) => this.auth.issueV2(req));
+    registerV2Routes(this.server, this.state, this.auth, {
+      keyActivationDelayMs: () => this.keyActivationDelayMs,
+      later: (fn, ms) => this.later(fn, ms),
+      now: this.now,
+    });
     registerLockRoutes(this.server, this.state, this.auth);
     registerKeyRoutes(this.server, this.state, this.auth, {
       keyActivationDelayMs: () => this.keyActivationDelayMs,
@@ -127,8 +134,10 @@ export class UnlocEmulator {
     };
     this.state.keyEvents.push(event);
     const hooks = this.state.webhooks.filter((w) => w.lockId === key.lockId);
+    // UD webhooks-guide: a v2 Access Event names the person appUserId.
+    const v2Event = (({ userId, ...rest }) => ({ ...rest, appUserId: userId }))(event);
     for (let i = 0; i < (options.times ?? 1); i++)
-      await Promise.all(hooks.map((h) => this.deliver(h.webhookUrl, event)));
+      await Promise.all(hooks.map((h) => this.deliver(h.webhookUrl, h.api === 'v2' ? v2Event : event)));
     return event;
   }
 
@@ -137,8 +146,8 @@ export class UnlocEmulator {
     for (const key of this.state.keys.values()) if (key.state === 'creating') key.state = 'active';
   }
 
-  private deliver(url: string, event: UnlocKeyEvent): Promise<void> {
-    const record: WebhookDelivery = { url, eventId: event.id };
+  private deliver(url: string, event: UnlocKeyEvent | Record<string, unknown>): Promise<void> {
+    const record: WebhookDelivery = { url, eventId: String(event.id) };
     this.deliveries.push(record);
     return new Promise((resolve) => {
       const payload = JSON.stringify(event);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  UnlocKey,
-  UnlocKeyEvent,
-  UnlocLock,
-  UnlocLockHolder,
-  UnlocRole,
-} from '../../vendors/unloc/types';
+  Key as UnlocKey,
+  KeyEvent as UnlocKeyEvent,
+  Lock as UnlocLock,
+  LockHolder as UnlocLockHolder,
+  Role as UnlocRole,
+} from './api';
 
 /** An integrator account: its client credentials, the holders it manages, and Unloc's special grants. */
 export interface EmuIntegrator {
@@ -35,6 +35,8 @@ export interface EmuWebhook {
   id: string;
   lockId: string;
   webhookUrl: string;
+  /** v2 Access Events carry appUserId where v1 Key Events carry userId. */
+  api?: 'v1' | 'v2';
 }
 
 export interface UnlocSeed {

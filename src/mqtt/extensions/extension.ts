@@ -6,6 +6,7 @@ import type { MqttConnection } from '../connection';
 import type { BridgeSettings } from '../settings';
 import type { Topics } from '../topics';
 import type { Responder } from '../responder';
+import type { Timers } from '../timers';
 
 /** What every extension is given; nothing global, so each is tested with what it needs. */
 export interface BridgeContext {
@@ -16,6 +17,7 @@ export interface BridgeContext {
   responder: Responder;
   logger: Logger;
   clock: Clock;
+  timers: Timers;
   /** Lockbridge's version, for Home Assistant's device and origin info. */
   version: string;
 }

@@ -7,13 +7,23 @@ import { Extension } from './extension';
 
 /** Locks whose discovery is sent before the next slice waits for the broker's acknowledgements. */
 const DISCOVERY_SLICE = 100;
+/** A birth message is answered this long after it came, so a burst of them costs one resend. */
+export const BIRTH_QUIET_MS = 1000;
+/** At most one resend per this long, however many birth messages come (anyone may send one). */
+export const MIN_RESEND_GAP_MS = 10_000;
 
 /**
- * Home Assistant discovery. Sent at start, sent again whenever Home Assistant announces itself on
+ * Home Assistant discovery. Sent at start, sent again when Home Assistant announces itself on
  * `<prefix>/status` (its birth message), and removed (empty retained payload) when a lock disappears.
- * Discovery is not retained: resending on birth is what Home Assistant recommends.
+ * Discovery is not retained: resending on birth is what Home Assistant recommends. Births are
+ * debounced: one resend a second after the first of a burst, and at most one per MIN_RESEND_GAP_MS,
+ * so a client flooding the birth topic cannot make the bridge flood the broker.
  */
 export class HomeAssistantExtension extends Extension {
+  private resend?: unknown;
+  private lastResendAt = Number.NEGATIVE_INFINITY;
+  private births = 0;
+
   private get prefix(): string {
     return this.ctx.settings.homeAssistant.prefix;
   }
@@ -24,14 +34,34 @@ export class HomeAssistantExtension extends Extension {
   async start(): Promise<void> {
     if (!this.ctx.settings.homeAssistant.enabled) return;
     await this.listen(`${this.prefix}/status`, (message) => {
-      if (message.payload.toString('utf8').trim().toLowerCase() === 'online') {
-        this.ctx.logger.info('Home Assistant is online; sending discovery');
-        void this.publishAll();
-      }
+      if (message.payload.toString('utf8').trim().toLowerCase() === 'online') this.onBirth();
     });
     // In the background: with thousands of locks, discovery is four messages per lock, and the set
     // and request topics (started after this extension) must not wait for it.
     void this.publishAll();
+  }
+
+  override async stop(): Promise<void> {
+    if (this.resend !== undefined) this.ctx.timers.clearTimeout(this.resend);
+    this.resend = undefined;
+    await super.stop();
+  }
+
+  private onBirth(): void {
+    this.births++;
+    this.ctx.logger.debug('Home Assistant birth message');
+    if (this.resend !== undefined) return;
+    const now = this.ctx.clock.now();
+    const at = Math.max(now + BIRTH_QUIET_MS, this.lastResendAt + MIN_RESEND_GAP_MS);
+    this.resend = this.ctx.timers.setTimeout(() => {
+      this.resend = undefined;
+      this.lastResendAt = this.ctx.clock.now();
+      this.ctx.logger.info(
+        `Home Assistant is online (${this.births} birth message${this.births === 1 ? '' : 's'}); sending discovery`,
+      );
+      this.births = 0;
+      void this.publishAll();
+    }, at - now);
   }
 
   override onLockEvent(event: LockEvent): void {

@@ -14,6 +14,7 @@ import {
   type ValidationKind,
 } from './paths';
 import type {
+  AugustActivity,
   AugustCapabilities,
   AugustHouse,
   AugustHouseSummary,
@@ -156,7 +157,7 @@ export class AugustClient {
     });
   }
 
-  /** [INF] path: ends every token of this install. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.logout: ends every token of this install. */
   async logout(installId: string, apnsDeviceId: string): Promise<void> {
     await this.call({
       method: 'POST',
@@ -177,6 +178,23 @@ export class AugustClient {
 
   async getHouse(houseId: string): Promise<AugustHouse> {
     return (await this.call<AugustHouse>({ method: 'GET', url: AUGUST_PATHS.house(houseId) })).data;
+  }
+
+  /**
+   * GET /houses/{id}/activities with Accept-Version 4.0.0 and ?limit (yalexs api_common.py). The answer
+   * is an array of entries, or `{events: [...]}` (yalexs _process_activity_json reads both).
+   */
+  async getHouseActivities(houseId: string, limit: number, signal?: AbortSignal): Promise<AugustActivity[]> {
+    const res = await this.call<AugustActivity[] | { events?: AugustActivity[] }>({
+      method: 'GET',
+      url: AUGUST_PATHS.houseActivities(houseId),
+      params: { limit },
+      headers: { 'accept-version': ACCEPT_VERSION.activities },
+      signal,
+    });
+    const data = res.data;
+    if (Array.isArray(data)) return data;
+    return Array.isArray(data?.events) ? data.events : [];
   }
 
   async getMyLocks(): Promise<AugustLockList> {
@@ -205,7 +223,7 @@ export class AugustClient {
     ).data;
   }
 
-  /** [INF] path. */
+  /** Y, AD, AY (paths.ts). */
   async getCapabilities(query: {
     deviceType?: string;
     deviceID?: string;
@@ -288,7 +306,7 @@ export class AugustClient {
     ).data;
   }
 
-  /** [INF] path: reserve a credential for one user. */
+  /** AD: reserve a credential for one user. */
   async reserveCredential(
     lockId: string,
     userId: string,
@@ -304,12 +322,12 @@ export class AugustClient {
     ).data;
   }
 
-  /** [INF] path. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.masterPin. */
   async getMasterPin(lockId: string): Promise<AugustPin> {
     return (await this.call<AugustPin>({ method: 'GET', url: AUGUST_PATHS.masterPin(lockId) })).data;
   }
 
-  /** [INF] path. The webhook must be https. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.masterPin. The webhook must be https. */
   async setMasterPin(lockId: string, pin: string | number, webhook?: string): Promise<AugustSuccess> {
     const data: Record<string, unknown> = { pin };
     if (webhook) data.webhook = webhook;
@@ -317,7 +335,7 @@ export class AugustClient {
       .data;
   }
 
-  /** [INF] path. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.transferPin. */
   async transferPin(lockId: string, oldUserId: string, newUserId: string): Promise<AugustSuccess> {
     return (
       await this.call<AugustSuccess>({
@@ -404,7 +422,7 @@ export class AugustClient {
 
   // -- partners ------------------------------------------------------------------------------------
 
-  /** [INF] path: create or get a sub-user and its token. */
+  /** UNVERIFIED_AUGUST_OPERATIONS.partnerSubUser: create or get a sub-user and its token. */
   async createSubUser(partnerUserID: string, firstName: string, lastName: string): Promise<AugustSubUser> {
     const res = await this.call<AugustSubUser>({
       method: 'POST',

@@ -1,7 +1,7 @@
 import { LockbridgeError, isLockbridgeError } from '../../core/errors';
 import { EventFanout, type Unsubscribe } from '../../core/events';
 import { sleep } from '../../core/clock';
-import type { LockCommand, LockStatus } from '../../core/model';
+import type { LastAction, LockCommand, LockStatus } from '../../core/model';
 import type { AccountConfig, AugustAccountConfig } from '../../config/types';
 import type { RetryPolicy } from '../../http/retry';
 import type {
@@ -13,6 +13,7 @@ import type {
   VendorDriver,
 } from '../driver';
 import { BRANDS, type BrandConfig } from './brands';
+import { AugustActivityFeed } from './activity-feed';
 import { AugustClient } from './client';
 import { AugustCodes } from './codes';
 import { describeError, liveEndpointFor, type AugustLiveChannel, type LiveCallbacks } from './live';
@@ -41,6 +42,10 @@ export interface AugustTuning {
   resyncMs: number;
   refreshMarginMs: number;
   listConcurrency: number;
+  /** After a push, the activity feed is read this much later (yalexs UPDATE_SOON) ... */
+  activityDelayMs: number;
+  /** ... and once more this much after that (yalexs ACTIVITY_DEBOUNCE_COOLDOWN). */
+  activityCooldownMs: number;
 }
 
 export const DEFAULT_TUNING: AugustTuning = {
@@ -55,6 +60,8 @@ export const DEFAULT_TUNING: AugustTuning = {
   resyncMs: 30 * 60_000,
   refreshMarginMs: 7 * 24 * 3600_000,
   listConcurrency: 4,
+  activityDelayMs: 3_000,
+  activityCooldownMs: 4_000,
 };
 
 const VENDOR_COMMANDS: Record<LockCommand, RemoteCommand> = {
@@ -86,6 +93,9 @@ export class AugustDriver implements VendorDriver {
   private readonly pushes: EventFanout<DriverPush>;
   private readonly cache = new Map<string, CachedLock>();
   private readonly capabilities = new Map<string, AugustCapabilities | null>();
+  /** House of each listed lock (GET /users/locks/mine), for the activity feed. */
+  private readonly houses = new Map<string, string>();
+  readonly activity: AugustActivityFeed;
   private live?: AugustLiveChannel;
   private readonly resync: PushResyncSchedule;
   /** Vendor ids in the order of the last full listing (the cache answers in the same order). */
@@ -146,18 +156,32 @@ export class AugustDriver implements VendorDriver {
       pinWaitMs: this.tuning.pinWaitMs,
     });
     this.shares = new AugustUsers({ client: this.client, authed });
+    this.activity = new AugustActivityFeed({
+      client: this.client,
+      authed,
+      logger: context.logger,
+      knows: (id) => this.houses.has(id),
+      onActivity: (id, action) => {
+        this.patchStatus(id, { lastAction: action });
+        this.pushes.emit({ type: 'activity', vendorLockId: id, action });
+      },
+      delayMs: this.tuning.activityDelayMs,
+      cooldownMs: this.tuning.activityCooldownMs,
+    });
   }
 
   // -- lifecycle -----------------------------------------------------------------------------------
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.activity.start();
     await this.session.start();
     await this.openLive();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.activity.stop();
     const live = this.live;
     this.live = undefined;
     await live?.stop();
@@ -245,6 +269,28 @@ export class AugustDriver implements VendorDriver {
     }));
   }
 
+  /**
+   * Reads the house activity feed now and announces new lock activities (who, how, when) as
+   * 'activity' pushes. Resolves when done; a feed that cannot be read is logged, not thrown.
+   */
+  refreshActivity(houseId: string): Promise<void> {
+    return this.activity.refresh(houseId);
+  }
+
+  /**
+   * Call after any push about a lock (PubNub, Socket.IO, websocket): the feed is read a moment later,
+   * and once more after that, to learn who operated the lock and how (yalexs manager/activity.py).
+   */
+  activityAfterPush(vendorLockId: string): void {
+    const houseId = this.houseOf(vendorLockId);
+    if (houseId) this.activity.refreshSoon(houseId);
+  }
+
+  /** The house a listed lock belongs to. */
+  houseOf(vendorLockId: string): string | undefined {
+    return this.houses.get(vendorLockId) ?? this.cache.get(vendorLockId)?.detail.HouseID;
+  }
+
   onPush(listener: (push: DriverPush) => void): Unsubscribe {
     return this.pushes.subscribe(listener);
   }
@@ -294,6 +340,11 @@ export class AugustDriver implements VendorDriver {
     const generation = this.resync.beginFull();
     const mine = await this.authed(() => this.client.getMyLocks());
     const ids = Object.keys(mine ?? {});
+    this.houses.clear();
+    for (const [id, entry] of Object.entries(mine ?? {}))
+      if (entry.HouseID) this.houses.set(id, entry.HouseID);
+    // At start, the newest activity of each lock becomes its last action (who, how, when).
+    if (!this.activity.isPrimed) await this.activity.prime(this.houses.values());
     const out: Array<DriverLock | undefined> = new Array(ids.length);
     let next = 0;
     const worker = async () => {
@@ -330,28 +381,38 @@ export class AugustDriver implements VendorDriver {
       push: this.liveEnabled,
     });
     lock.status.updatedAt = new Date(this.context.clock.now()).toISOString();
+    lock.status.lastAction = newerAction(
+      this.cache.get(id)?.lock.status.lastAction,
+      this.activity.lastActionOf(id),
+    );
+    if (detail.HouseID) this.houses.set(id, detail.HouseID);
     this.cache.set(id, { detail, lock, fetchedAt: this.context.clock.now() });
     return lock;
   }
 
-  /** Keypad PIN lengths come from the capabilities call, asked once per lock. */
+  /**
+   * The capabilities answer, asked once per lock: unlatch support (`lock.unlatch`, read before the
+   * Type 17 fallback as yalexs lock.py does) and keypad PIN lengths. yalexs's query form:
+   * ?serialNumber=<lock id>&topLevelHost=true (api_common.py; manager/data.py "lock_id is the
+   * serial_number for locks"). 404/409 mean "none for this device" (yalexs data.py) and are remembered.
+   */
   private async capabilitiesFor(detail: AugustLockDetail): Promise<AugustCapabilities | undefined> {
-    if (!(detail.keypad || detail.supportsEntryCodes)) return undefined;
     if (this.capabilities.has(detail.LockID)) return this.capabilities.get(detail.LockID) ?? undefined;
     try {
       const caps = await this.authed(() =>
-        this.client.getCapabilities({
-          deviceType: 'lock',
-          deviceID: detail.LockID,
-          serialNumber: detail.SerialNumber,
-        }),
+        this.client.getCapabilities({ serialNumber: detail.LockID, topLevelHost: true }),
       );
       this.capabilities.set(detail.LockID, caps);
       return caps;
     } catch (err) {
-      if (isLockbridgeError(err) && ['not_found', 'invalid_input', 'not_supported'].includes(err.code))
+      if (
+        isLockbridgeError(err) &&
+        ['not_found', 'invalid_input', 'not_supported', 'code_conflict'].includes(err.code)
+      )
         this.capabilities.set(detail.LockID, null);
-      this.context.logger.debug('August capabilities unavailable; using default PIN lengths');
+      this.context.logger.debug(
+        'August capabilities unavailable; using the lock type and default PIN lengths',
+      );
       return undefined;
     }
   }
@@ -435,6 +496,7 @@ export class AugustDriver implements VendorDriver {
     const mapped = mapPushMessage(message, new Date(this.context.clock.now()).toISOString());
     const id = mapped.vendorLockId;
     if (!id) return;
+    this.activityAfterPush(id);
     if (Object.keys(mapped.status).length > 0) {
       this.patchStatus(id, mapped.status);
       this.pushes.emit({ type: 'status', vendorLockId: id, status: mapped.status });
@@ -444,6 +506,8 @@ export class AugustDriver implements VendorDriver {
       const user = mapped.activity.who ? this.cache.get(id)?.detail.users?.[mapped.activity.who] : undefined;
       const name = user ? [user.FirstName, user.LastName].filter(Boolean).join(' ').trim() : '';
       if (name) mapped.activity.who = name;
+      // The feed may have reported this operation already (with who and how): then it is not news.
+      if (!this.activity.pushAnnounces(id, mapped.activity)) return;
       this.patchStatus(id, { lastAction: mapped.activity });
       this.pushes.emit({ type: 'activity', vendorLockId: id, action: mapped.activity });
     }
@@ -461,6 +525,14 @@ export class AugustDriver implements VendorDriver {
       },
     };
   }
+}
+
+/** The later of two last actions; at the same time, the one that says who. */
+function newerAction(a: LastAction | null | undefined, b: LastAction | undefined): LastAction | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  const diff = Date.parse(b.at) - Date.parse(a.at);
+  return diff > 0 || (diff === 0 && b.who !== undefined) ? b : a;
 }
 
 export function createAugustDriver(

@@ -36,10 +36,13 @@ import { PIN_STATES } from './types';
 // ---------------------------------------------------------------------------------------------------
 // Lock and door states
 
+/** yalexs lock.py LOCKED_STATUS, UNLOCKED_STATUS ... (plain `lock`/`unlock` included). */
 const LOCK_STATE_BY_STATUS: Record<string, LockState> = {
+  lock: 'LOCKED',
   locked: 'LOCKED',
   kAugLockState_Locked: 'LOCKED',
   kAugLockState_SecureMode: 'LOCKED',
+  unlock: 'UNLOCKED',
   unlocked: 'UNLOCKED',
   kAugLockState_Unlocked: 'UNLOCKED',
   locking: 'LOCKING',
@@ -64,23 +67,30 @@ export function lockStateFrom(status: string | undefined): LockState | undefined
   return status === undefined ? undefined : LOCK_STATE_BY_STATUS[status];
 }
 
+/**
+ * yalexs lock.py OPEN_STATUS / CLOSED_STATUS. Anything else (kAugDoorState_Ajar, kAugDoorState_Unknown)
+ * is an unknown door on a lock that does have DoorSense.
+ */
 const DOOR_BY_STATE: Record<string, DoorState> = {
   open: 'open',
   kAugDoorState_Open: 'open',
-  kAugDoorState_Ajar: 'open',
   kAugLockDoorState_Open: 'open',
   closed: 'closed',
   kAugDoorState_Closed: 'closed',
   kAugLockDoorState_Closed: 'closed',
 };
 
-/** `init`, empty and `kAugDoorState_Init/Unknown` mean DoorSense is off or not calibrated. */
 export function doorStateFrom(doorState: string | undefined): DoorState {
   return (doorState && DOOR_BY_STATE[doorState]) || 'unknown';
 }
 
+/** yalexs lock.py DISABLE_STATUS: DoorSense off or not calibrated. */
+const DOORSENSE_OFF = new Set(['init', 'kAugDoorState_Init', '']);
+
+/** yalexs lock.py: DoorSense is on when LockStatus has a doorState that is not a "disabled" value. */
 export function hasDoorSense(detail: AugustLockDetail): boolean {
-  return doorStateFrom(detail.LockStatus?.doorState) !== 'unknown';
+  const doorState = detail.LockStatus?.doorState;
+  return typeof doorState === 'string' && !DOORSENSE_OFF.has(doorState);
 }
 
 /** yalexs: no bridge means no remote access; a bridge with a status says online or not. */
@@ -106,8 +116,15 @@ export function batteryFrom(detail: AugustLockDetail): { battery: number | null;
   return { battery: Math.round(Math.min(1, raw) * 100), batteryLow: raw < LOW_BATTERY || warned };
 }
 
-/** Unlatch exists only on Type 17 locks (yalexs lock.py). */
-export function supportsUnlatch(detail: Pick<AugustLockDetail, 'Type'>): boolean {
+/**
+ * yalexs lock.py unlatch_supported: the capabilities answer's `lock.unlatch` when there is one, else
+ * Type 17 (Linus L2).
+ */
+export function supportsUnlatch(
+  detail: Pick<AugustLockDetail, 'Type'>,
+  capabilities?: AugustCapabilities,
+): boolean {
+  if (capabilities?.lock) return capabilities.lock.unlatch === true;
   return detail.Type === 17;
 }
 
@@ -175,10 +192,10 @@ function manufacturerOf(detail: AugustLockDetail, fallback: string): string {
 
 export function capabilitiesOf(
   detail: AugustLockDetail,
-  options: Pick<LockMappingOptions, 'push'> = {},
+  options: Pick<LockMappingOptions, 'push' | 'capabilities'> = {},
 ): Capability[] {
   const caps: Capability[] = ['lock', 'unlock', 'lock_state', 'lock_users'];
-  if (supportsUnlatch(detail)) caps.push('open');
+  if (supportsUnlatch(detail, options.capabilities)) caps.push('open');
   if (hasDoorSense(detail)) caps.push('door_sensor');
   if (batteryFrom(detail).battery !== null) caps.push('battery');
   if (supportsEntryCodes(detail)) {
@@ -281,9 +298,22 @@ export function mapPushMessage(message: AugustPushMessage, at: string): MappedPu
 // Activity feed (GET /houses/{id}/activities, older and v4 formats)
 
 export type MappedActivity =
-  | { kind: 'lock'; vendorLockId: string; action: LastAction }
-  | { kind: 'door'; vendorLockId: string; door: DoorState; at: string };
+  | {
+      kind: 'lock';
+      vendorLockId: string;
+      action: LastAction;
+      /** The feed entry's id, when it has one (v4 `id`, older `entities.activity`). */
+      entryId?: string;
+      /** The operator's August user id (for the keypad slot look-up); never shown. */
+      userId?: string;
+    }
+  | { kind: 'door'; vendorLockId: string; door: DoorState; at: string; entryId?: string };
 
+/**
+ * How a v4 action was done, by its prefix or whole name, after yalexs activity.py KEYPAD_ACTIONS
+ * (pin_, finger_, one-touch), REMOTE_ACTIONS, MANUAL_ACTIONS, TAG_ACTIONS (rf_, homekey_),
+ * AUTO_RELOCK_ACTIONS and the ble_ (Bluetooth) actions.
+ */
 const V4_METHODS: Record<string, ActionMethod> = {
   remote: 'remote',
   manual: 'manual',
@@ -292,7 +322,14 @@ const V4_METHODS: Record<string, ActionMethod> = {
   finger: 'keypad',
   homekey: 'key',
   rf: 'tag',
+  ble: 'bluetooth',
   linked: 'unknown',
+};
+/** Whole-name v4 actions (yalexs activity.py): the keypad's one-touch lock and the RF secure. */
+const V4_WHOLE: Record<string, { action: LockState; how: ActionMethod }> = {
+  onetouchlock: { action: 'LOCKED', how: 'keypad' },
+  one_touch_lock: { action: 'LOCKED', how: 'keypad' },
+  rf_secure: { action: 'LOCKED', how: 'tag' },
 };
 const V4_STATES: Record<string, LockState> = { lock: 'LOCKED', unlock: 'UNLOCKED', unlatch: 'OPEN' };
 const OLD_STATES: Record<string, LockState> = {
@@ -302,6 +339,14 @@ const OLD_STATES: Record<string, LockState> = {
   jammed: 'JAMMED',
   locking: 'LOCKING',
   unlocking: 'UNLOCKING',
+  unlatching: 'OPENING',
+};
+/** Door actions, older (`dooropen`) and newer (`door_open`) spellings (yalexs activity.py). */
+const DOOR_ACTIONS: Record<string, DoorState> = {
+  dooropen: 'open',
+  door_open: 'open',
+  doorclosed: 'closed',
+  door_close: 'closed',
 };
 
 function personName(user: AugustActivity['user']): string | undefined {
@@ -310,20 +355,29 @@ function personName(user: AugustActivity['user']): string | undefined {
   return name || user.UserID;
 }
 
+function operatorId(user: AugustActivity['user']): string | undefined {
+  if (!user?.UserID || user.UserID === 'deleted' || METHOD_USERS[user.UserID]) return undefined;
+  return user.UserID;
+}
+
+/** One feed entry (older or v4 format) as a lock or door activity; undefined for anything else. */
 export function mapActivity(entry: AugustActivity): MappedActivity | undefined {
   const lockId = entry.deviceID;
   const action = entry.action;
   if (!lockId || !action || (entry.deviceType && entry.deviceType !== 'lock')) return undefined;
   const at = new Date(entry.timestamp ?? entry.dateTime ?? 0).toISOString();
-  if (action === 'dooropen' || action === 'doorclosed')
-    return { kind: 'door', vendorLockId: lockId, door: action === 'dooropen' ? 'open' : 'closed', at };
+  const entryId = entry.id ?? entry.entities?.activity;
+  const door = DOOR_ACTIONS[action];
+  if (door) return withId({ kind: 'door', vendorLockId: lockId, door, at }, entryId);
 
+  const operator = entry.user ?? entry.callingUser;
+  const whole = V4_WHOLE[action];
   const v4 = /^([a-z]+)_(lock|unlock|unlatch)$/.exec(action);
-  if (v4 && V4_METHODS[v4[1]]) {
-    const out: LastAction = { action: V4_STATES[v4[2]], how: V4_METHODS[v4[1]], at };
-    const who = personName(entry.user ?? entry.callingUser);
-    if (who) out.who = who;
-    return { kind: 'lock', vendorLockId: lockId, action: out };
+  if (whole || (v4 && V4_METHODS[v4[1]])) {
+    const out: LastAction = whole
+      ? { action: whole.action, how: whole.how, at }
+      : { action: V4_STATES[v4![2]], how: V4_METHODS[v4![1]], at };
+    return withOperator(out, lockId, operator, entryId);
   }
   const state = OLD_STATES[action];
   if (!state) return undefined;
@@ -336,10 +390,26 @@ export function mapActivity(entry: AugustActivity): MappedActivity | undefined {
   else if (info.manual === true) how = 'manual';
   else if (info.tag === true) how = 'tag';
   else how = 'bluetooth';
-  const out: LastAction = { action: state, how, at };
-  const who = personName(entry.callingUser);
-  if (who) out.who = who;
-  return { kind: 'lock', vendorLockId: lockId, action: out };
+  return withOperator({ action: state, how, at }, lockId, entry.callingUser, entryId);
+}
+
+function withOperator(
+  action: LastAction,
+  vendorLockId: string,
+  operator: AugustActivity['user'],
+  entryId: string | undefined,
+): MappedActivity {
+  const who = personName(operator);
+  if (who) action.who = who;
+  const out: MappedActivity = { kind: 'lock', vendorLockId, action };
+  const userId = operatorId(operator);
+  if (userId) out.userId = userId;
+  return withId(out, entryId);
+}
+
+function withId<T extends MappedActivity>(activity: T, entryId: string | undefined): T {
+  if (entryId) activity.entryId = entryId;
+  return activity;
 }
 
 // ---------------------------------------------------------------------------------------------------

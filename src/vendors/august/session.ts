@@ -154,6 +154,15 @@ export class AugustSession {
       this.who.identifier,
       this.options.password,
     );
+    // yalexs authenticator_common.py: vPassword false is a wrong password, whatever else the answer says.
+    if (session.vPassword === false) {
+      this.awaitingCode = false;
+      this.options.client.setToken(undefined);
+      stored.token = undefined;
+      stored.expiresAt = undefined;
+      await this.save();
+      throw new LockbridgeError('auth_failed', 'August did not accept the password', { vendor: 'august' });
+    }
     stored.userId = session.userId;
     if (!session.vInstallId) {
       // The token of an unvalidated install only serves the validation calls: keep it in memory.

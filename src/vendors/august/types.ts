@@ -182,7 +182,18 @@ export interface AugustReservation {
 }
 
 export interface AugustCapabilities {
-  lock?: { hostHardwareLockInfo?: Record<string, unknown>; hostLock?: Record<string, unknown> };
+  /**
+   * yalexs capabilities.py LockCapabilities (the fields Lockbridge reads: `unlatch`, and the slot range)
+   * plus DOC's hostHardwareLockInfo/hostLock objects.
+   */
+  lock?: {
+    hostHardwareLockInfo?: Record<string, unknown>;
+    hostLock?: Record<string, unknown>;
+    unlatch?: boolean;
+    doorSense?: boolean;
+    pinSlotMin?: number;
+    pinSlotMax?: number;
+  };
   keypad?: {
     supportsPinCodes?: boolean;
     supportsKeyTags?: boolean;
@@ -236,6 +247,8 @@ export interface AugustActivity {
   callingUser?: { UserID?: string; FirstName?: string; LastName?: string };
   user?: { UserID?: string; FirstName?: string; LastName?: string };
   info?: Record<string, unknown>;
+  /** Older format: ids of the activity, house, device and users. */
+  entities?: { activity?: string; house?: string; device?: string; callingUser?: string };
   title?: string;
 }
 

@@ -1,6 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { LockbridgeError } from '../../core/errors';
-import type { WebhookDelivery } from '../../http/webhook-listener';
+import { constantTimeEqual, type WebhookDelivery } from '../../http/webhook-listener';
 
 /**
  * How SmartphoneKey authenticates a webhook delivery, as configured on its EventBridge connection.
@@ -27,12 +27,6 @@ export interface SpkWebhookAuth {
 
 /** The documented example header for signatures (events-webhooks.mdx, 0aaa414). */
 export const SPK_DEFAULT_SIGNATURE_HEADER = 'x-spk-signature';
-
-/** Equal in constant time: both sides are hashed first, so unequal lengths leak nothing either. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 /** A static `Authorization: Bearer <token>`, compared in constant time. */
 export function bearerMatches(header: string | undefined, bearer: string): boolean {

@@ -4,7 +4,7 @@ import type { Logger } from '../../core/logger';
 import type { Redactor } from '../../core/redact';
 import { systemClock, type Clock } from '../../core/clock';
 import type { RequestBudget } from '../../http/budget';
-import { UNLOC_JWT_EXPIRED, UNLOC_PATHS, fillPath } from './paths';
+import { UNLOC_JWT_EXPIRED, UNLOC_PATHS, UNLOC_V2_PATHS, fillPath, type UnlocApiVersion } from './paths';
 import type {
   UnlocDuplicateInput,
   UnlocKey,
@@ -20,6 +20,8 @@ export interface UnlocClientOptions {
   baseURL: string;
   clientId: string;
   clientSecret: string;
+  /** v2 (projects) or v1 (the legacy Integrator API, lock holders). Default v1. */
+  apiVersion?: UnlocApiVersion;
   budget?: RequestBudget;
   logger?: Logger;
   redactor?: Redactor;
@@ -87,16 +89,34 @@ export class UnlocClient {
     return pending;
   }
 
+  get apiVersion(): UnlocApiVersion {
+    return this.options.apiVersion ?? 'v1';
+  }
+
+  /** The token request: v1 takes the scope string (array for lock holder scopes), v2 scope + id. */
+  private tokenRequest(scope: string): { url: string; data: Record<string, unknown> } {
+    const credentials = {
+      grant_type: 'client_credentials',
+      client_id: this.options.clientId,
+      client_secret: this.options.clientSecret,
+    };
+    if (this.apiVersion === 'v2') {
+      const [name, id] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
+      const owner = name === 'organization.admin' ? { organization_id: id } : { project_id: id };
+      return { url: UNLOC_V2_PATHS.token, data: { ...credentials, scope: name, ...owner } };
+    }
+    return {
+      url: UNLOC_PATHS.token,
+      data: { ...credentials, scope: scope === 'integrator.admin' ? scope : [scope] },
+    };
+  }
+
   private async fetchToken(scope: string): Promise<string> {
+    const { url, data } = this.tokenRequest(scope);
     const res = await this.http.request<UnlocTokenResponse>({
       method: 'POST',
-      url: UNLOC_PATHS.token,
-      data: {
-        grant_type: 'client_credentials',
-        client_id: this.options.clientId,
-        client_secret: this.options.clientSecret,
-        scope: scope === 'integrator.admin' ? scope : [scope],
-      },
+      url,
+      data,
       // Asking for a token twice is harmless.
       idempotent: true,
     });
@@ -152,19 +172,22 @@ export class UnlocClient {
 
   // -- locks (lockHolder.admin or lockHolder.duplicateLocks) ----------------------------------------
 
+  /** In v2 the `lockHolderId` arguments below are project ids. */
   async listLocks(scope: string, lockHolderId: string): Promise<UnlocLock[]> {
-    const body = await this.call<{ locks?: UnlocLock[] }>(scope, {
-      method: 'GET',
-      url: fillPath(UNLOC_PATHS.locks, { lh: lockHolderId }),
-    });
+    const url =
+      this.apiVersion === 'v2'
+        ? fillPath(UNLOC_V2_PATHS.locks, { projectId: lockHolderId })
+        : fillPath(UNLOC_PATHS.locks, { lh: lockHolderId });
+    const body = await this.call<{ locks?: UnlocLock[] }>(scope, { method: 'GET', url });
     return Array.isArray(body?.locks) ? body.locks : [];
   }
 
   async getLock(scope: string, lockHolderId: string, lockId: string): Promise<UnlocLock> {
-    const body = await this.call<{ lock: UnlocLock }>(scope, {
-      method: 'GET',
-      url: fillPath(UNLOC_PATHS.lock, { lh: lockHolderId, lockId }),
-    });
+    const url =
+      this.apiVersion === 'v2'
+        ? fillPath(UNLOC_V2_PATHS.lock, { projectId: lockHolderId, lockId })
+        : fillPath(UNLOC_PATHS.lock, { lh: lockHolderId, lockId });
+    const body = await this.call<{ lock: UnlocLock }>(scope, { method: 'GET', url });
     return body.lock;
   }
 
@@ -195,11 +218,15 @@ export class UnlocClient {
   // -- keys and roles (lockHolder.admin) ------------------------------------------------------------
 
   async listKeys(scope: string, lockHolderId: string, lockId: string): Promise<UnlocKey[]> {
+    const v2 = this.apiVersion === 'v2';
     const body = await this.call<{ keys?: UnlocKey[] }>(scope, {
       method: 'GET',
-      url: fillPath(UNLOC_PATHS.keys, { lh: lockHolderId, lockId }),
+      url: v2
+        ? fillPath(UNLOC_V2_PATHS.keys, { projectId: lockHolderId })
+        : fillPath(UNLOC_PATHS.keys, { lh: lockHolderId, lockId }),
+      params: v2 ? { lockId } : undefined,
     });
-    return Array.isArray(body?.keys) ? body.keys : [];
+    return (Array.isArray(body?.keys) ? body.keys : []).map(withRecipient);
   }
 
   /** Every key of a lock holder in one call. */
@@ -217,17 +244,41 @@ export class UnlocClient {
     lockId: string,
     input: UnlocKeyInput,
   ): Promise<UnlocKey> {
+    if (this.apiVersion === 'v2') {
+      // v2 creates keys in bulk on the project and names the person appUserId (managing-keys).
+      const { userId, ...rest } = input;
+      const body = await this.call<{ keys?: UnlocKey[] } | UnlocKey>(scope, {
+        method: 'POST',
+        url: fillPath(UNLOC_V2_PATHS.keys, { projectId: lockHolderId }),
+        data: { keys: [{ lockId, appUserId: userId, ...rest }] },
+        idempotent: false,
+      });
+      const key = 'keys' in body && Array.isArray(body.keys) ? body.keys[0] : (body as UnlocKey);
+      if (!key || typeof key.id !== 'string')
+        throw new LockbridgeError('vendor_error', 'Unloc answered the key creation without a key', {
+          vendor: 'unloc',
+        });
+      return withRecipient(key);
+    }
     const body = await this.call<UnlocKey | { key: UnlocKey }>(scope, {
       method: 'POST',
       url: fillPath(UNLOC_PATHS.keys, { lh: lockHolderId, lockId }),
       data: input,
       idempotent: false,
     });
-    return 'key' in body ? body.key : body;
+    return withRecipient('key' in body ? body.key : body);
   }
 
-  /** [INF] path. */
+  /** [INF] v1: DELETE on the key; v2: the bulk DELETE on the project's keys with {keyIds}. */
   async revokeKey(scope: string, lockHolderId: string, lockId: string, keyId: string): Promise<void> {
+    if (this.apiVersion === 'v2') {
+      await this.call<unknown>(scope, {
+        method: 'DELETE',
+        url: fillPath(UNLOC_V2_PATHS.keys, { projectId: lockHolderId }),
+        data: { keyIds: [keyId] },
+      });
+      return;
+    }
     await this.call<unknown>(scope, {
       method: 'DELETE',
       url: fillPath(UNLOC_PATHS.key, { lh: lockHolderId, lockId, keyId }),
@@ -263,14 +314,26 @@ export class UnlocClient {
     lockId: string,
     webhookUrl: string,
   ): Promise<void> {
+    const v2 = this.apiVersion === 'v2';
     await this.call<unknown>(scope, {
       method: 'POST',
-      url: fillPath(UNLOC_PATHS.keyEventWebhooks, { lh: lockHolderId, lockId }),
-      data: { webhookUrl },
+      url: v2
+        ? fillPath(UNLOC_V2_PATHS.webhooks, { projectId: lockHolderId })
+        : fillPath(UNLOC_PATHS.keyEventWebhooks, { lh: lockHolderId, lockId }),
+      // webhooks-guide (v2) / key-events-webhook (v1).
+      data: v2 ? { trigger: 'accessEvent', url: webhookUrl, lockId } : { webhookUrl },
       // Registering the same URL twice is harmless for us (the driver dedupes events by id).
       idempotent: true,
     });
   }
+}
+
+/** v2 keys may name the person appUserId rather than toUser: either way, toUser.id is filled. */
+function withRecipient(key: UnlocKey): UnlocKey {
+  if (!key || typeof key !== 'object') return key;
+  const appUserId = (key as { appUserId?: unknown }).appUserId;
+  if (key.toUser && typeof key.toUser.id === 'string') return key;
+  return typeof appUserId === 'string' ? { ...key, toUser: { id: appUserId } } : key;
 }
 
 const UNLOC_STATUS_CODES: Record<number, ErrorCode> = {

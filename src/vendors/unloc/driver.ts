@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { LockbridgeError, toLockbridgeError } from '../../core/errors';
 import { EventFanout, type Unsubscribe } from '../../core/events';
 import {
@@ -30,9 +31,9 @@ import {
   unlocLockToDriverLock,
   type UnlocAccess,
 } from './mapping';
-import { UNLOC_DEFAULT_BASE_URL, unlocScopes } from './paths';
+import { UNLOC_DEFAULT_BASE_URL, unlocApiVersion, unlocScopes } from './paths';
 import type { UnlocLock } from './types';
-import { WebhookListener } from '../../http/webhook-listener';
+import { constantTimeEqual, WebhookListener } from '../../http/webhook-listener';
 
 /** Options tests use to keep retries short; the hub uses the defaults. */
 export interface UnlocDriverOptions {
@@ -59,6 +60,7 @@ interface DuplicateRecord {
 }
 
 const DUPLICATES_FILE = 'unloc-duplicates.json';
+const WEBHOOK_SECRET_FILE = 'unloc-webhook-secret.json';
 const SEEN_EVENTS_LIMIT = 500;
 
 /**
@@ -93,6 +95,7 @@ export class UnlocDriver implements VendorDriver {
       baseURL: config.baseUrl ?? UNLOC_DEFAULT_BASE_URL,
       clientId: config.clientId,
       clientSecret: config.clientSecret,
+      apiVersion: unlocApiVersion(config),
       budget: context.budget,
       logger: context.logger,
       redactor: context.redactor,
@@ -106,34 +109,62 @@ export class UnlocDriver implements VendorDriver {
     };
   }
 
-  private get adminHolders(): string[] {
-    return this.config.lockHolderIds ?? [];
+  private get v2(): boolean {
+    return this.client.apiVersion === 'v2';
   }
 
+  /** The lock holders (v1) or projects (v2) this account administers. */
+  private get adminHolders(): string[] {
+    return (this.v2 ? this.config.projectIds : this.config.lockHolderIds) ?? [];
+  }
+
+  /** v1 only: lock holders whose locks may only be duplicated. */
   private get duplicateHolders(): string[] {
+    if (this.v2) return [];
     return (this.config.duplicateLockHolderIds ?? []).filter((id) => !this.adminHolders.includes(id));
+  }
+
+  private adminScope(holderId: string): string {
+    return this.v2 ? unlocScopes.project(holderId) : unlocScopes.admin(holderId);
   }
 
   async start(): Promise<void> {
     this.duplicates = (await readJson<DuplicateRecord[]>(this.context.storage, DUPLICATES_FILE)) ?? [];
     if (!Array.isArray(this.duplicates)) this.duplicates = [];
-    // The integrator token proves the credentials and tells which lock holders we manage.
-    const holders = await this.client.listLockHolders();
-    const managed = new Set(holders.map((h) => h.id));
-    for (const id of this.adminHolders) {
-      if (!managed.has(id))
-        this.context.logger.warn(`Unloc lock holder ${id} is not managed by this integrator`);
+    if (this.v2) {
+      // A project.admin token per project proves the credentials (v2 has no integrator listing).
+      for (const id of this.adminHolders) {
+        try {
+          await this.client.token(unlocScopes.project(id));
+        } catch (err) {
+          if (toLockbridgeError(err).code !== 'forbidden') throw err;
+          this.context.logger.warn(`Unloc project ${id} is not administered by this API client`);
+        }
+      }
+    } else {
+      // The integrator token proves the credentials and tells which lock holders we manage.
+      const holders = await this.client.listLockHolders();
+      const managed = new Set(holders.map((h) => h.id));
+      for (const id of this.adminHolders) {
+        if (!managed.has(id))
+          this.context.logger.warn(`Unloc lock holder ${id} is not managed by this integrator`);
+      }
     }
     const events = this.config.keyEvents;
     if (events) {
+      // Unloc signs nothing and registers no header, so the webhook URL itself carries a secret: a
+      // delivery to any other path is refused (401) and never published (issue 14, item 6).
+      const secret = events.secret ?? (await this.webhookSecret());
+      this.context.redactor.addSecret(secret);
       this.webhook = new WebhookListener({
         host: events.listenHost ?? '127.0.0.1',
         port: events.listenPort ?? 0,
         path: events.path ?? '/unloc/key-events',
+        authorize: (delivery) => constantTimeEqual(delivery.subpath, `/${secret}`),
         onEvent: (body) => this.onKeyEvent(body),
       });
       await this.webhook.start();
-      this.webhookUrl = events.webhookUrl ?? this.webhook.url;
+      this.webhookUrl = `${(events.webhookUrl ?? this.webhook.url).replace(/\/+$/, '')}/${secret}`;
       try {
         await this.listLocks();
       } catch (err) {
@@ -141,6 +172,16 @@ export class UnlocDriver implements VendorDriver {
         throw err;
       }
     }
+  }
+
+  /** A random secret kept in storage, so the URL registered at Unloc stays valid across restarts. */
+  private async webhookSecret(): Promise<string> {
+    const stored = await readJson<{ secret?: unknown }>(this.context.storage, WEBHOOK_SECRET_FILE);
+    if (stored && typeof stored.secret === 'string' && /^[0-9a-f]{64}$/.test(stored.secret))
+      return stored.secret;
+    const secret = randomBytes(32).toString('hex');
+    await writeJson(this.context.storage, WEBHOOK_SECRET_FILE, { secret });
+    return secret;
   }
 
   async stop(): Promise<void> {
@@ -154,7 +195,7 @@ export class UnlocDriver implements VendorDriver {
   }
 
   private scope(lockHolderId: string, access: UnlocAccess): string {
-    return access === 'admin' ? unlocScopes.admin(lockHolderId) : unlocScopes.duplicate(lockHolderId);
+    return access === 'admin' ? this.adminScope(lockHolderId) : unlocScopes.duplicate(lockHolderId);
   }
 
   async listLocks(): Promise<DriverLock[]> {
@@ -194,7 +235,7 @@ export class UnlocDriver implements VendorDriver {
     if (!this.webhookUrl || this.webhookRegistered.has(lockId)) return;
     try {
       await this.client.addKeyEventWebhook(
-        unlocScopes.admin(lockHolderId),
+        this.adminScope(lockHolderId),
         lockHolderId,
         lockId,
         this.webhookUrl,
@@ -251,6 +292,12 @@ export class UnlocDriver implements VendorDriver {
   // -- sharing -------------------------------------------------------------------------------------
 
   private async share(vendorLockId: string, request: ShareRequest): Promise<ShareResult> {
+    if (this.v2 && (request.kind === 'duplicate' || request.kind === 'delete_duplicate'))
+      throw new LockbridgeError(
+        'not_supported',
+        'Duplicating Unloc locks is only supported with the v1 Integrator API (apiVersion "v1")',
+        { vendor: 'unloc' },
+      );
     switch (request.kind) {
       case 'duplicate':
         return this.duplicate(vendorLockId, request);
@@ -263,7 +310,7 @@ export class UnlocDriver implements VendorDriver {
         if (typeof request.keyId !== 'string' || request.keyId.length === 0)
           throw new LockbridgeError('invalid_input', 'revoke_key needs a keyId');
         await this.client.revokeKey(
-          unlocScopes.admin(p.lockHolderId),
+          this.adminScope(p.lockHolderId),
           p.lockHolderId,
           vendorLockId,
           request.keyId,
@@ -344,7 +391,7 @@ export class UnlocDriver implements VendorDriver {
         { vendor: 'unloc' },
       );
     try {
-      await this.client.deleteDuplicate(unlocScopes.admin(lockHolderId), lockHolderId, duplicateLockId);
+      await this.client.deleteDuplicate(this.adminScope(lockHolderId), lockHolderId, duplicateLockId);
     } catch (err) {
       if (toLockbridgeError(err).code === 'not_found') await this.forgetDuplicate(duplicateLockId);
       throw err;
@@ -389,7 +436,7 @@ export class UnlocDriver implements VendorDriver {
       throw new LockbridgeError('invalid_input', 'An Unloc key needs toPhone as an E.164 phone number');
     const timing = scheduleToUnlocKey(request.schedule);
     const p = await this.adminPlacement(vendorLockId);
-    const key = await this.client.createKey(unlocScopes.admin(p.lockHolderId), p.lockHolderId, vendorLockId, {
+    const key = await this.client.createKey(this.adminScope(p.lockHolderId), p.lockHolderId, vendorLockId, {
       userId: phone,
       ...timing,
       ...(request.name ? { metadata: { name: request.name } } : {}),
@@ -408,11 +455,7 @@ export class UnlocDriver implements VendorDriver {
     const lockId = lockIdFor('unloc', vendorLockId);
     const out: Share[] = [];
     if (p.access === 'admin') {
-      const keys = await this.client.listKeys(
-        unlocScopes.admin(p.lockHolderId),
-        p.lockHolderId,
-        vendorLockId,
-      );
+      const keys = await this.client.listKeys(this.adminScope(p.lockHolderId), p.lockHolderId, vendorLockId);
       out.push(...keys.map((k) => unlocKeyToShare(k, lockId)));
     }
     const ids = new Set<string>();

@@ -1,14 +1,7 @@
 import { LockbridgeError } from '../../core/errors';
-import {
-  WEEKDAYS,
-  type Capability,
-  type LastAction,
-  type Schedule,
-  type Share,
-  type Weekday,
-} from '../../core/model';
+import { WEEKDAYS, type Capability, type LastAction, type Schedule, type Share } from '../../core/model';
 import type { DriverLock } from '../driver';
-import { RRULE_DAYS } from '../../core/rrule';
+import { recurrenceToWindow, windowToRecurrence } from './recurrence';
 import type { UnlocKey, UnlocKeyEvent, UnlocKeyInput, UnlocLock } from './types';
 
 /** How the driver reaches a lock holder's locks. */
@@ -51,14 +44,14 @@ export function unlocLockToDriverLock(lock: UnlocLock, access: UnlocAccess, push
 }
 
 /**
- * A core Schedule as Unloc key timing: start/end (ISO or null for open-ended) and, for a weekly window,
- * a recurrence plus durationMinutes. [INF] the recurrence is written as an RFC 5545 RRULE
- * (FREQ=WEEKLY;BYDAY=..;BYHOUR=..;BYMINUTE=..) whose occurrences last durationMinutes.
- * One-time keys do not exist in Unloc.
+ * A core Schedule as Unloc key timing: start/end (ISO, or null for open-ended) and, for a weekly
+ * window, the documented recurrence object (recurrence.ts). `durationMinutes` is the key's total
+ * validity from start (changelog "Key Duration"), so it is never the length of one occurrence: an end
+ * is sent instead. One-time keys do not exist in Unloc.
  */
 export function scheduleToUnlocKey(
   schedule: Schedule | undefined,
-): Pick<UnlocKeyInput, 'start' | 'end' | 'recurrence' | 'durationMinutes'> {
+): Pick<UnlocKeyInput, 'start' | 'end' | 'recurrence'> {
   const s = schedule ?? { kind: 'always' };
   switch (s.kind) {
     case 'always':
@@ -74,13 +67,10 @@ export function scheduleToUnlocKey(
           throw new LockbridgeError('invalid_input', 'Recurring key times must be minutes 0..1439');
       }
       if (s.start && s.end) checkWindow(s.start, s.end);
-      const duration = (s.endMinute - s.startMinute + 24 * 60) % (24 * 60) || 24 * 60;
-      const days = s.days.map((d) => RRULE_DAYS[d]).join(',');
       return {
         start: s.start ?? null,
         end: s.end ?? null,
-        recurrence: `FREQ=WEEKLY;BYDAY=${days};BYHOUR=${Math.floor(s.startMinute / 60)};BYMINUTE=${s.startMinute % 60}`,
-        durationMinutes: duration,
+        recurrence: windowToRecurrence(s.days, s.startMinute, s.endMinute),
       };
     }
     case 'one_time':
@@ -96,43 +86,29 @@ function checkWindow(start: string, end: string): void {
   if (b <= a) throw new LockbridgeError('invalid_input', 'Key end must be after its start');
 }
 
-/** The reverse of scheduleToUnlocKey; a recurrence we cannot read is reported as its window only. */
+/** When a key stops: its end, or start + durationMinutes (its total validity), or never. */
+function keyEnd(key: Pick<UnlocKey, 'start' | 'end' | 'durationMinutes'>): string | null {
+  if (typeof key.end === 'string' && key.end) return key.end;
+  const from = typeof key.start === 'string' ? Date.parse(key.start) : Number.NaN;
+  const minutes = key.durationMinutes;
+  if (Number.isNaN(from) || typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0)
+    return null;
+  return new Date(from + minutes * 60_000).toISOString();
+}
+
+/**
+ * The reverse of scheduleToUnlocKey, for whatever Unloc answers: a recurrence core cannot express (or
+ * cannot read) is reported as its validity window only. Never throws.
+ */
 export function unlocKeyToSchedule(
   key: Pick<UnlocKey, 'start' | 'end' | 'recurrence' | 'durationMinutes'>,
 ): Schedule {
-  const recurring = key.recurrence ? parseRecurrence(key.recurrence, key.durationMinutes ?? null) : undefined;
-  if (recurring) {
-    return {
-      kind: 'recurring',
-      ...recurring,
-      ...(key.start ? { start: key.start } : {}),
-      ...(key.end ? { end: key.end } : {}),
-    };
-  }
-  if (key.start && key.end) return { kind: 'time_bound', start: key.start, end: key.end };
+  const start = typeof key.start === 'string' && key.start ? key.start : undefined;
+  const end = keyEnd(key) ?? undefined;
+  const window = recurrenceToWindow(key.recurrence);
+  if (window) return { kind: 'recurring', ...window, ...(start ? { start } : {}), ...(end ? { end } : {}) };
+  if (start && end) return { kind: 'time_bound', start, end };
   return { kind: 'always' };
-}
-
-function parseRecurrence(
-  rrule: string,
-  durationMinutes: number | null,
-): { days: Weekday[]; startMinute: number; endMinute: number } | undefined {
-  const parts = new Map(
-    rrule.split(';').map((p) => {
-      const [k, v] = p.split('=');
-      return [k?.toUpperCase() ?? '', v ?? ''] as const;
-    }),
-  );
-  if (parts.get('FREQ') !== 'WEEKLY') return undefined;
-  const byDay = (parts.get('BYDAY') ?? '').split(',').filter(Boolean);
-  const days = WEEKDAYS.filter((d) => byDay.includes(RRULE_DAYS[d]));
-  if (days.length === 0 || days.length !== byDay.length) return undefined;
-  const hour = Number(parts.get('BYHOUR') ?? 0);
-  const minute = Number(parts.get('BYMINUTE') ?? 0);
-  if (!Number.isInteger(hour) || !Number.isInteger(minute) || hour > 23 || minute > 59) return undefined;
-  const startMinute = hour * 60 + minute;
-  const duration = durationMinutes && durationMinutes > 0 ? Math.min(durationMinutes, 24 * 60) : 24 * 60;
-  return { days, startMinute, endMinute: (startMinute + duration) % (24 * 60) };
 }
 
 export function unlocKeyToShare(key: UnlocKey, lockId: string): Share {
@@ -143,7 +119,7 @@ export function unlocKeyToShare(key: UnlocKey, lockId: string): Share {
     with: key.toUser?.id ?? '',
     state: key.state,
     start: key.start ?? undefined,
-    end: key.end,
+    end: keyEnd(key),
   };
 }
 
@@ -180,7 +156,8 @@ export function parseKeyEvent(body: unknown): UnlocKeyEvent | undefined {
     created: str('created') ?? '',
     keyId: str('keyId') ?? '',
     lockName: str('lockName') ?? '',
-    userId: str('userId') ?? '',
+    // v1 Key Events say userId, v2 Access Events appUserId (webhooks-guide).
+    userId: str('userId') ?? str('appUserId') ?? '',
     userName: str('userName') ?? '',
   };
 }

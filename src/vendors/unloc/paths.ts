@@ -27,6 +27,31 @@ export const UNLOC_PATHS = {
 
 export type UnlocPathName = keyof typeof UNLOC_PATHS;
 
+/**
+ * Unloc API v2 (developer.unloc.app migration-guide, September 2023: Lock Holder -> Project). Solid:
+ * token (authentication-doc), locks, keys (managing-keys, getkeys: GET ?lockId=, POST {keys: [...]}),
+ * webhooks (webhooks-guide: {trigger: "accessEvent", url, lockId}). [INF]: one lock by id, and the body
+ * of the bulk key DELETE ({keyIds}).
+ */
+export const UNLOC_V2_PATHS = {
+  token: '/v2/auth/token/',
+  locks: '/v2/projects/:projectId/locks',
+  /** [INF] */
+  lock: '/v2/projects/:projectId/locks/:lockId',
+  keys: '/v2/projects/:projectId/keys',
+  webhooks: '/v2/projects/:projectId/webhooks',
+} as const;
+
+export type UnlocApiVersion = 'v1' | 'v2';
+
+/** Which API an account speaks: as configured, else v2 when it names projects, else v1. */
+export function unlocApiVersion(config: {
+  apiVersion?: UnlocApiVersion;
+  projectIds?: string[];
+}): UnlocApiVersion {
+  return config.apiVersion ?? (config.projectIds !== undefined ? 'v2' : 'v1');
+}
+
 /** Fills `:name` placeholders, encoding each value. */
 export function fillPath(pattern: string, params: Record<string, string>): string {
   return pattern.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
@@ -38,11 +63,15 @@ export function fillPath(pattern: string, params: Record<string, string>): strin
 
 export const UNLOC_DEFAULT_BASE_URL = 'https://api.unloc.app';
 
-/** Scope strings (solid). */
+/**
+ * Scope strings (solid). A v2 token is asked for with scope `project.admin` and a project_id; the client
+ * caches it under `project.admin:<id>`.
+ */
 export const unlocScopes = {
   integrator: 'integrator.admin',
   admin: (lockHolderId: string) => `lockHolder.admin:${lockHolderId}`,
   duplicate: (lockHolderId: string) => `lockHolder.duplicateLocks:${lockHolderId}`,
+  project: (projectId: string) => `project.admin:${projectId}`,
 } as const;
 
 /** [INF] The error description Unloc sends with 401 when a token has expired (solid for the text). */

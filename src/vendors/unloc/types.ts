@@ -60,8 +60,23 @@ export interface UnlocKey {
   end: string | null;
   created: string;
   state: UnlocKeyState;
-  recurrence?: string | null;
+  /** Read defensively: the documented object, an older form, or whatever arrives (see recurrence.ts). */
+  recurrence?: unknown;
+  /** The key's validity in minutes from `start` (changelog "Key Duration"), instead of `end`. */
   durationMinutes?: number | null;
+}
+
+/** One weekly time span of a recurring key (developer.unloc.app recurrence). */
+export interface UnlocTimeSpan {
+  weekday: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+  startHour: number;
+  startMinute: number;
+  endHour: number;
+  endMinute: number;
+}
+
+export interface UnlocRecurrence {
+  timeSpans: UnlocTimeSpan[];
 }
 
 export interface UnlocKeyInput {
@@ -69,8 +84,8 @@ export interface UnlocKeyInput {
   userId: string;
   start: string | null;
   end: string | null;
-  /** [INF] RFC 5545 RRULE text, e.g. FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=8;BYMINUTE=0. */
-  recurrence?: string;
+  recurrence?: UnlocRecurrence;
+  /** Total validity from start; Lockbridge sends `end` instead and never sets this. */
   durationMinutes?: number;
   metadata?: Record<string, unknown>;
 }

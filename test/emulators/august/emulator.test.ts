@@ -35,8 +35,15 @@ describe('august emulator', () => {
       assert.ok(Date.parse(String(obj(res.body).expiresAt)) > Date.now());
     });
 
-    it('401 for a wrong password, a missing or wrong API key; 403 for the wrong brand', async () => {
-      assert.equal((await new RawClient(emu).login(DEMO_ACCOUNT.email, 'nope')).status, 401);
+    it('wrong password: 200 with vPassword false and a token that opens nothing; 401 for an unknown account or a missing or wrong API key; 403 for the wrong brand', async () => {
+      const bad = new RawClient(emu);
+      const badLogin = await bad.login(DEMO_ACCOUNT.email, 'nope');
+      assert.equal(badLogin.status, 200);
+      assert.equal(obj(badLogin.body).vPassword, false);
+      assert.equal(obj(badLogin.body).vInstallId, false);
+      assert.ok(bad.token, 'a token comes back (yalexs reads the header unconditionally)');
+      assert.equal((await bad.call('GET', '/users/locks/mine')).status, 401);
+      assert.equal((await new RawClient(emu).login('nobody@lockbridge.test', 'nope')).status, 401);
       const noKey = await fetch(`${emu.url}/users/locks/mine`, {
         headers: { 'x-august-access-token': owner.token! },
       });
@@ -207,7 +214,20 @@ describe('august emulator', () => {
       const bySerial = obj(
         (await owner.call('GET', `/devices/capabilities?serialNumber=${home.apartment.SerialNumber}`)).body,
       );
-      assert.equal(obj(bySerial.keypad).supportsPinCodes, false);
+      assert.equal(bySerial.keypad, undefined);
+      // yalexs's form: ?serialNumber=<lock id>&topLevelHost=true; it reads lock.unlatch and the slot range.
+      const yalexsForm = obj(
+        (
+          await owner.call(
+            'GET',
+            `/devices/capabilities?serialNumber=${home.apartment.LockID}&topLevelHost=true`,
+          )
+        ).body,
+      );
+      assert.equal(obj(yalexsForm.lock).unlatch, true);
+      assert.equal(obj(caps.lock).unlatch, false);
+      assert.equal(obj(caps.lock).pinSlotMin, 1);
+      assert.equal(obj(caps.lock).pinSlotMax, 240);
       assert.equal((await owner.call('GET', '/devices/capabilities')).status, 400);
       assert.equal((await owner.call('GET', `/devices/capabilities?deviceID=${'B'.repeat(32)}`)).status, 404);
     });
@@ -582,7 +602,7 @@ describe('august emulator', () => {
         (await owner.call('POST', '/unverifiedusers', { firstName: 'Una', lastName: 'V', lockID: lockId }))
           .body,
       );
-      // The PIN must still be loading when sync is asked: a 15 ms load could finish first under load.
+      // The PIN must still be settling when sync is asked (15 ms can pass on a loaded machine).
       emu.timing.pinDelayMs = 60_000;
       await send(lockId, [{ action: 'load', pin: '5678', augustUserID: u.id }]);
       assert.equal((await owner.call('PUT', `/locks/${lockId}/pins/sync`)).status, 202);

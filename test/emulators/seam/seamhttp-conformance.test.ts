@@ -13,6 +13,7 @@ import {
 } from '@seamapi/http/connect';
 import { SEAM_EMULATOR_API_KEY } from '../../../src/emulators/seam';
 import { startSeam, type Running } from './helpers';
+import { nonConforming } from '../../vendors/seam/openapi-schema';
 
 describe('seam emulator: conformance with @seamapi/http', () => {
   let seam: Running;
@@ -21,7 +22,7 @@ describe('seam emulator: conformance with @seamapi/http', () => {
   const wait = { waitForActionAttempt: { pollingInterval: 10, timeout: 5000 } };
 
   beforeEach(async () => {
-    seam = await startSeam();
+    seam = await startSeam({ recordExchanges: true });
     ids = seam.emulator.demo as typeof ids;
     // Enrollment automations are an "undocumented" route for the SDK: it refuses them unless enabled.
     client = SeamHttp.fromApiKey(SEAM_EMULATOR_API_KEY, {
@@ -30,7 +31,14 @@ describe('seam emulator: conformance with @seamapi/http', () => {
       isUndocumentedApiEnabled: true,
     });
   });
-  afterEach(() => seam.emulator.close());
+  afterEach(async function () {
+    await seam.emulator.close();
+    // Every request Seam's client sent and every answer the emulator gave, against Seam's OpenAPI document.
+    if (this.currentTest?.state === 'passed') {
+      this.timeout(60_000);
+      assert.deepEqual(nonConforming(seam.emulator.exchanges, { requests: 'answered' }), []);
+    }
+  });
 
   it('lists and gets locks and devices', async () => {
     const locks = await client.locks.list();

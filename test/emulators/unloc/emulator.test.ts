@@ -290,13 +290,15 @@ describe('Unloc emulator', () => {
         userId: '+4791234567',
         start: '2030-01-01T08:00:00.000Z',
         end: '2030-02-01T08:00:00.000Z',
-        recurrence: 'FREQ=WEEKLY;BYDAY=MO;BYHOUR=8;BYMINUTE=0',
+        recurrence: {
+          timeSpans: [{ weekday: 'mon', startHour: 8, startMinute: 0, endHour: 9, endMinute: 0 }],
+        },
         durationMinutes: 60,
       };
       const created = await call(base, 'POST', keysPath, { token, body });
       assert.equal(created.status, 201);
       assert.equal(created.body.state, 'creating');
-      assert.equal(created.body.recurrence, body.recurrence);
+      assert.deepEqual(created.body.recurrence, body.recurrence);
       assert.deepEqual(created.body.toUser, { id: '+4791234567', imageUrl: null });
       await new Promise((r) => setTimeout(r, 30));
       const list = await call(base, 'GET', keysPath, { token });
@@ -326,6 +328,24 @@ describe('Unloc emulator', () => {
         { userId: '+4791234567', start: '2030-02-01T00:00:00Z', end: '2030-01-01T00:00:00Z' },
         { userId: '+4791234567', start: null, end: null, durationMinutes: -5 },
         { userId: '+4791234567', start: null, end: null, recurrence: 7 },
+        // An RRULE string is not Unloc's recurrence; neither is a span that ends before it starts.
+        { userId: '+4791234567', start: null, end: null, recurrence: 'FREQ=WEEKLY;BYDAY=MO' },
+        {
+          userId: '+4791234567',
+          start: null,
+          end: null,
+          recurrence: {
+            timeSpans: [{ weekday: 'mon', startHour: 9, startMinute: 0, endHour: 8, endMinute: 0 }],
+          },
+        },
+        {
+          userId: '+4791234567',
+          start: null,
+          end: null,
+          recurrence: {
+            timeSpans: [{ weekday: 'monday', startHour: 8, startMinute: 0, endHour: 9, endMinute: 0 }],
+          },
+        },
       ];
       for (const body of bad) {
         const res = await call(base, 'POST', keysPath, { token, body });

@@ -7,7 +7,7 @@ import { accountSchemas, configSchema, mqttSchema, remoteUnlockCodeSchema } from
  */
 
 /** Fields shown as password inputs: every account secret and the MQTT password. */
-export const SECRET_FIELD = /^(password|apiKey|clientSecret|jwt|unlockCode|token|secret)$/i;
+export const SECRET_FIELD = /^(password|apiKey|clientSecret|jwt|unlockCode|token|secret|bearer)$/i;
 
 const TITLES: Record<string, string> = {
   id: 'Account id',
@@ -187,19 +187,23 @@ export function buildConfigSchema(): Json {
   (schema.properties.codes as Json).title = 'Access codes';
   (schema.properties.logLevel as Json).title = 'Log level';
 
-  const accountItems = [...Object.keys(accountProperties)].map((key) => {
-    const prop = accountProperties[key] as Json;
-    if (SECRET_FIELD.test(key)) return { key: `accounts[].${key}`, type: 'password' };
-    if (prop.type === 'object') {
+  // Nested objects (webhook.auth ...) are fieldsets too, and a secret at any depth is a password.
+  const item = (path: string, key: string, prop: Json): unknown => {
+    if (SECRET_FIELD.test(key)) return { key: path, type: 'password' };
+    if (prop.type === 'object' && prop.properties) {
+      const props = prop.properties as Record<string, Json>;
       return {
-        key: `accounts[].${key}`,
+        key: path,
         type: 'fieldset',
         expandable: true,
-        items: Object.keys(prop.properties as Json).map((k) => `accounts[].${key}.${k}`),
+        items: Object.keys(props).map((k) => item(`${path}.${k}`, k, props[k])),
       };
     }
-    return `accounts[].${key}`;
-  });
+    return path;
+  };
+  const accountItems = [...Object.keys(accountProperties)].map((key) =>
+    item(`accounts[].${key}`, key, accountProperties[key] as Json),
+  );
   const layout = [
     'name',
     'source',

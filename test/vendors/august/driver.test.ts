@@ -125,9 +125,16 @@ describe('august driver against the emulator', () => {
       assert.ok(typeof after.token === 'string');
     });
 
-    it('a wrong password is auth_failed', async () => {
+    it('a wrong password (answered 200 with vPassword false) is auth_failed, not two-factor', async () => {
       const h = track(makeDriver(emu, { password: 'wrong-password' }));
       await rejectsWith(h.driver.start(), 'auth_failed');
+      assert.equal(emu.server.requestsTo('POST', '/session').length, 1);
+      const saved = JSON.parse((await h.storage.read('august-session.json'))!) as Record<string, unknown>;
+      assert.equal(saved.token, undefined);
+      await rejectsWith(h.driver.requestTwoFactorCode(), 'auth_failed');
+      assert.equal(emu.server.requestsTo('POST', '/validation/email').length, 0);
+      const unknown = track(makeDriver(emu, { identifier: 'nobody@lockbridge.test', password: 'x' }));
+      await rejectsWith(unknown.driver.start(), 'auth_failed');
     });
 
     it('refreshes the token before it expires and stores the fresh one', async () => {

@@ -123,6 +123,41 @@ describe('august mapping: lock detail fixtures', () => {
     assert.ok(!capabilitiesOf(type1).includes('access_code_schedules'));
   });
 
+  it('unlatch: the capabilities flag lock.unlatch first, Type 17 only without it (yalexs lock.py)', () => {
+    const type17 = load<AugustLockDetail>(AUGUST, 'lock_with_unlatch.online.json');
+    const type2 = load<AugustLockDetail>(AUGUST, 'get_lock.online.json');
+    assert.ok(!capabilitiesOf(type17, { capabilities: { lock: { unlatch: false } } }).includes('open'));
+    assert.ok(capabilitiesOf(type2, { capabilities: { lock: { unlatch: true } } }).includes('open'));
+    assert.ok(capabilitiesOf(type17, { capabilities: { keypad: { pinLengthMax: 6 } } }).includes('open'));
+    assert.ok(!capabilitiesOf(type2, { capabilities: { keypad: { pinLengthMax: 6 } } }).includes('open'));
+  });
+
+  it('door and lock status strings as yalexs lock.py reads them: Ajar unknown with DoorSense; lock/unlock', () => {
+    const base = load<AugustLockDetail>(AUGUST, 'get_lock.online_with_doorsense.json');
+    const ajar = mapLockDetail(
+      { ...base, LockStatus: { ...base.LockStatus, doorState: 'kAugDoorState_Ajar' } },
+      { manufacturer: 'August' },
+    );
+    assert.equal(ajar.status.door, 'unknown');
+    assert.ok(ajar.capabilities.includes('door_sensor'));
+    const init = mapLockDetail(
+      { ...base, LockStatus: { ...base.LockStatus, doorState: 'kAugDoorState_Init' } },
+      { manufacturer: 'August' },
+    );
+    assert.ok(!init.capabilities.includes('door_sensor'));
+    for (const [status, state] of [
+      ['lock', 'LOCKED'],
+      ['unlock', 'UNLOCKED'],
+    ]) {
+      const lock = mapLockDetail(
+        { ...base, LockStatus: { ...base.LockStatus, status } },
+        { manufacturer: 'A' },
+      );
+      assert.equal(lock.status.state, state, status);
+      assert.equal(mapRemoteOperateResult({ status }).state, state, status);
+    }
+  });
+
   it('low battery and bridge offline', () => {
     const detail = load<AugustLockDetail>(AUGUST, 'get_lock_v2.online.json');
     const low = mapLockDetail({ ...detail, battery: 0.1 }, { manufacturer: 'August' });
@@ -274,8 +309,44 @@ describe('august mapping: activity feed fixtures', () => {
     expectLock(AUGUST, 'linked_unlock_activity.json', 'UNLOCKED', 'unknown');
   });
 
+  it('v4 actions without a fixture, named in yalexs activity.py: one-touch, Bluetooth, RF secure', () => {
+    const entry = (action: string): AugustActivity => ({
+      id: `id-${action}`,
+      timestamp: 1665378377000,
+      action,
+      deviceID: 'L1',
+      deviceType: 'lock',
+      user: { UserID: 'u1', FirstName: 'Kim', LastName: 'Key' },
+    });
+    const cases: Array<[string, string, string]> = [
+      ['one_touch_lock', 'LOCKED', 'keypad'],
+      ['onetouchlock', 'LOCKED', 'keypad'],
+      ['ble_unlock', 'UNLOCKED', 'bluetooth'],
+      ['ble_unlatch', 'OPEN', 'bluetooth'],
+      ['rf_secure', 'LOCKED', 'tag'],
+      ['pin_unlatch', 'OPEN', 'keypad'],
+    ];
+    for (const [action, state, how] of cases) {
+      const m = mapActivity(entry(action));
+      assert.ok(m && m.kind === 'lock', action);
+      assert.equal(m.action.action, state, action);
+      assert.equal(m.action.how, how, action);
+      assert.equal(m.action.who, 'Kim Key', action);
+      assert.equal(m.userId, 'u1', action);
+      assert.equal(m.entryId, `id-${action}`, action);
+    }
+    assert.deepEqual(mapActivity({ ...entry('door_open'), user: undefined }), {
+      kind: 'door',
+      vendorLockId: 'L1',
+      door: 'open',
+      at: new Date(1665378377000).toISOString(),
+      entryId: 'id-door_open',
+    });
+  });
+
   it('door activities and non-lock events', () => {
     assert.deepEqual(one(AUGUST, 'door_open_activity.json'), {
+      entryId: 'ActivityId',
       kind: 'door',
       vendorLockId: 'ABC',
       door: 'open',

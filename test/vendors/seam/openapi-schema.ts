@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { openapi } from '@seamapi/types/connect';
+import type { SeamExchange } from '../../../src/emulators/seam';
 
 /**
  * Seam's own OpenAPI document, as shipped in the npm package @seamapi/types (lib/seam/connect/openapi.js,
@@ -35,9 +36,14 @@ function escapePointer(segment: string): string {
 }
 
 /**
- * The document with OpenAPI 3.0 keywords turned into their JSON Schema form for ajv: `discriminator` is
- * dropped (the oneOf it sits beside still decides), `format: float` is a plain number, and the boolean
- * `exclusiveMinimum/Maximum: true` beside `minimum/maximum` becomes the numeric bound.
+ * The document with OpenAPI 3.0 keywords turned into their JSON Schema form for ajv:
+ * - `discriminator` is dropped (the alternatives it sits beside still decide);
+ * - `oneOf` is read as `anyOf`: Seam generates the document from zod unions, which accept a value that
+ *   matches any member, and some members overlap (acs/credentials/list's `{acs_user_id}` and `{}`), so
+ *   JSON Schema's exactly-one rule would refuse bodies Seam's own validation takes;
+ * - `nullable: true` without a `type` (beside $ref/allOf) becomes "that, or null";
+ * - `format: float` is a plain number, and the boolean `exclusiveMinimum/Maximum: true` beside
+ *   `minimum/maximum` becomes the numeric bound.
  */
 function forAjv(node: Json): Json {
   if (Array.isArray(node)) return node.map(forAjv);
@@ -46,7 +52,11 @@ function forAjv(node: Json): Json {
   for (const [key, value] of Object.entries(node)) {
     if (key === 'discriminator') continue;
     if (key === 'format' && value === 'float') continue;
-    out[key] = forAjv(value);
+    out[key === 'oneOf' ? 'anyOf' : key] = forAjv(value);
+  }
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _nullable, ...rest } = out;
+    return { anyOf: [rest, { type: 'null' }] };
   }
   for (const [exclusive, bound] of [
     ['exclusiveMinimum', 'minimum'],
@@ -89,7 +99,7 @@ export class SeamOpenApi {
   /** Every event_type the document's `event` schema lists. */
   eventTypes(): string[] {
     const event = (this.doc.components as Record<string, Record<string, JsonObject>>).schemas.event;
-    const variants = (event.oneOf as JsonObject[]) ?? [];
+    const variants = (event.anyOf as JsonObject[]) ?? [];
     return variants.flatMap((v) => {
       const type = (v.properties as Record<string, JsonObject> | undefined)?.event_type;
       return (type?.enum as string[] | undefined) ?? [];
@@ -99,7 +109,7 @@ export class SeamOpenApi {
   /** The enum of a property of one event variant (e.g. lock.unlocked's method). */
   eventEnum(eventType: string, property: string): string[] {
     const event = (this.doc.components as Record<string, Record<string, JsonObject>>).schemas.event;
-    for (const v of (event.oneOf as JsonObject[]) ?? []) {
+    for (const v of (event.anyOf as JsonObject[]) ?? []) {
       const props = v.properties as Record<string, JsonObject> | undefined;
       if ((props?.event_type?.enum as string[] | undefined)?.includes(eventType))
         return (props?.[property]?.enum as string[] | undefined) ?? [];
@@ -160,4 +170,38 @@ let shared: SeamOpenApi | undefined;
 export function seamOpenApi(): SeamOpenApi {
   shared ??= new SeamOpenApi();
   return shared;
+}
+
+/**
+ * Every exchange that does not conform, as "METHOD /path (status): problem" lines; empty when all do.
+ * Requests are checked all, or only those answered 200 (a test that sends bad requests on purpose).
+ */
+export function nonConforming(
+  exchanges: readonly SeamExchange[],
+  opts: { requests: 'all' | 'answered' },
+): string[] {
+  const api = seamOpenApi();
+  const out: string[] = [];
+  for (const x of exchanges) {
+    const where = `${x.method} ${x.path} (${x.status})`;
+    if (!api.operation(x.method, x.path)) {
+      out.push(`${where}: not an operation of Seam's document`);
+      continue;
+    }
+    // GET carries its parameters in the query, which the document describes per parameter, not as a body.
+    if (x.method !== 'GET' && (opts.requests === 'all' || x.status === 200)) {
+      const req = api.checkRequest(x.method, x.path, x.params);
+      if (!req.ok) out.push(`${where} request: ${req.errors.join('; ')}`);
+    }
+    if (x.status === 200) {
+      const res = api.checkResponse(x.method, x.path, 200, x.body);
+      if (!res.ok) out.push(`${where} answer: ${res.errors.join('; ')}`);
+    } else {
+      // The document declares 400/401 without a body schema; Seam's error body is {error: {type, message}}.
+      const err = (x.body as { error?: { type?: unknown; message?: unknown } }).error;
+      if (typeof err?.type !== 'string' || typeof err.message !== 'string')
+        out.push(`${where} error answer without error.type/message`);
+    }
+  }
+  return out;
 }

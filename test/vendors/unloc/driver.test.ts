@@ -120,8 +120,9 @@ describe('Unloc driver', () => {
       userId: '+4791234567',
       start: null,
       end: null,
-      recurrence: 'FREQ=WEEKLY;BYDAY=TU;BYHOUR=9;BYMINUTE=0',
-      durationMinutes: 120,
+      recurrence: {
+        timeSpans: [{ weekday: 'tue', startHour: 9, startMinute: 0, endHour: 11, endMinute: 0 }],
+      },
       metadata: { name: 'Cleaner' },
     });
     await new Promise((r) => setTimeout(r, 30));

@@ -18,10 +18,13 @@ export interface TestDriver {
 }
 
 /** A driver against the emulator with a capturing logger, memory storage and short retries. */
-export function unlocDriver(baseUrl: string, overrides: Partial<UnlocAccountConfig> = {}): TestDriver {
+export function unlocDriver(
+  baseUrl: string,
+  overrides: Partial<UnlocAccountConfig> = {},
+  storage = new MemoryStorage(),
+): TestDriver {
   const sink = new MemorySink();
   const redactor = new Redactor();
-  const storage = new MemoryStorage();
   const context: DriverContext = {
     logger: new RedactingLogger(sink, { redactor, level: 'debug' }),
     storage,

@@ -58,30 +58,108 @@ describe('Unloc mapping', () => {
       end: '2030-06-01T00:00:00.000Z',
     };
     const timing = scheduleToUnlocKey(weekly);
+    // developer.unloc.app recurrence: {timeSpans: [{weekday, startHour, startMinute, endHour, endMinute}]}.
     assert.deepEqual(timing, {
       start: weekly.start,
       end: weekly.end,
-      recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=8;BYMINUTE=30',
-      durationMinutes: 510,
+      recurrence: {
+        timeSpans: [
+          { weekday: 'mon', startHour: 8, startMinute: 30, endHour: 17, endMinute: 0 },
+          { weekday: 'wed', startHour: 8, startMinute: 30, endHour: 17, endMinute: 0 },
+        ],
+      },
     });
+    assert.ok(!('durationMinutes' in timing), 'durationMinutes is total validity, never one occurrence');
     assert.deepEqual(unlocKeyToSchedule(timing), weekly);
-    // Over midnight: 22:00 -> 06:00 is 8 hours.
+    // Over midnight: 22:00 -> 06:00 on Fridays is Friday evening plus Saturday morning.
     const night = scheduleToUnlocKey({
       kind: 'recurring',
       days: ['fr'],
       startMinute: 22 * 60,
       endMinute: 6 * 60,
     });
-    assert.equal(night.durationMinutes, 480);
+    assert.deepEqual(night.recurrence, {
+      timeSpans: [
+        { weekday: 'fri', startHour: 22, startMinute: 0, endHour: 24, endMinute: 0 },
+        { weekday: 'sat', startHour: 0, startMinute: 0, endHour: 6, endMinute: 0 },
+      ],
+    });
     assert.deepEqual(unlocKeyToSchedule(night), {
       kind: 'recurring',
       days: ['fr'],
       startMinute: 1320,
       endMinute: 360,
     });
-    assert.deepEqual(unlocKeyToSchedule({ start: null, end: null, recurrence: 'garbage' }), {
-      kind: 'always',
+    // Sunday night wraps to Monday morning.
+    const sunday = scheduleToUnlocKey({
+      kind: 'recurring',
+      days: ['su'],
+      startMinute: 23 * 60,
+      endMinute: 60,
     });
+    assert.deepEqual(
+      sunday.recurrence?.timeSpans.map((t) => t.weekday),
+      ['sun', 'mon'],
+    );
+    assert.deepEqual(unlocKeyToSchedule(sunday), {
+      kind: 'recurring',
+      days: ['su'],
+      startMinute: 1380,
+      endMinute: 60,
+    });
+  });
+
+  it('reads the documented recurrence example, the older day-keyed form, and never throws', () => {
+    // developer.unloc.app recurring-keys: Saturdays 14:45 to 16:30 for a year.
+    const start = '2030-01-05T00:00:00.000Z';
+    const documented = {
+      timeSpans: [{ weekday: 'sat', startHour: 14, startMinute: 45, endHour: 16, endMinute: 30 }],
+    };
+    const expected = {
+      kind: 'recurring',
+      days: ['sa'],
+      startMinute: 14 * 60 + 45,
+      endMinute: 16 * 60 + 30,
+      start,
+      end: '2031-01-05T00:00:00.000Z',
+    };
+    assert.deepEqual(
+      unlocKeyToSchedule({ start, end: '2031-01-05T00:00:00.000Z', recurrence: documented }),
+      expected,
+    );
+    // changelog "Key Duration": durationMinutes is the validity from start (a year here), not one visit.
+    assert.deepEqual(
+      unlocKeyToSchedule({ start, end: null, recurrence: documented, durationMinutes: 525_600 }),
+      expected,
+    );
+    const dayKeyed = { sat: { startHour: 14, startMinute: 45, endHour: 16, endMinute: 30 } };
+    assert.deepEqual(
+      unlocKeyToSchedule({ start, end: '2031-01-05T00:00:00.000Z', recurrence: dayKeyed }),
+      expected,
+    );
+    // What core cannot say (different hours per day) or cannot read is reported as its window only.
+    const uneven = {
+      timeSpans: [
+        { weekday: 'mon', startHour: 8, startMinute: 0, endHour: 12, endMinute: 0 },
+        { weekday: 'tue', startHour: 13, startMinute: 0, endHour: 17, endMinute: 0 },
+      ],
+    };
+    assert.deepEqual(unlocKeyToSchedule({ start, end: '2031-01-05T00:00:00.000Z', recurrence: uneven }), {
+      kind: 'time_bound',
+      start,
+      end: '2031-01-05T00:00:00.000Z',
+    });
+    for (const recurrence of [
+      'FREQ=WEEKLY;BYDAY=MO',
+      7,
+      [],
+      { timeSpans: 'x' },
+      { timeSpans: [null] },
+      { timeSpans: [{ weekday: 'xyz', startHour: 1, startMinute: 0, endHour: 2, endMinute: 0 }] },
+      { timeSpans: [{ weekday: 'mon', startHour: 25, startMinute: 0, endHour: 2, endMinute: 0 }] },
+      { mon: null },
+    ])
+      assert.deepEqual(unlocKeyToSchedule({ start: null, end: null, recurrence }), { kind: 'always' });
   });
 
   it('refuses schedules Unloc cannot hold, with typed errors', () => {

@@ -15,9 +15,22 @@ export interface Logger extends LogSink {
   child(prefix: string): Logger;
 }
 
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Control characters written as escapes (`\n`, `\u001b` ...): a lock id, topic or vendor text with a
+ * newline or a terminal escape can then neither forge a log line nor rewrite the terminal.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /**
  * Wraps a sink so that every line passes the redactor first: this is the one place where secrets and
- * PIN codes are removed from logs.
+ * PIN codes are removed from logs, and where control characters are escaped (one message, one line).
  */
 export class RedactingLogger implements Logger {
   constructor(
@@ -29,7 +42,7 @@ export class RedactingLogger implements Logger {
     if (ORDER[level] < ORDER[this.options.level ?? 'debug']) return;
     const redactor = this.options.redactor ?? globalRedactor;
     const line = redactor.text(this.options.prefix ? `[${this.options.prefix}] ${message}` : message);
-    this.sink[level](line);
+    this.sink[level](escapeControlCharacters(line));
   }
 
   debug(message: string): void {

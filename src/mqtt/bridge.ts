@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { LockbridgeError, toLockbridgeError } from '../core/errors';
 import { mqttConfigProblems } from '../config/mqtt-rules';
 import type { LockSource } from '../core/lock-source';
@@ -54,6 +55,18 @@ export interface MqttBridgeOptions {
   maxInFlight?: number;
 }
 
+/** How long an MQTT 5 broker keeps our session (and the commands it holds) after we went away. */
+const SESSION_EXPIRY_SECONDS = 600;
+
+/**
+ * The same client id on every start, so the broker finds our session again: from this host, base
+ * topic and broker (23 characters at most, the length every MQTT 3.1.1 broker must accept).
+ */
+export function defaultClientId(baseTopic: string, brokerUrl: string): string {
+  const digest = createHash('sha256').update(`${hostname()}\0${baseTopic}\0${brokerUrl}`).digest('hex');
+  return `lockbridge_${digest.slice(0, 12)}`;
+}
+
 /** How long stop() waits for requests in flight to be answered. */
 const STOP_GRACE_MS = 2000;
 
@@ -105,7 +118,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
       url: brokerUrl,
       username: broker ? bridgeLogin.username : config.username,
       password: broker ? bridgeLogin.password : config.password,
-      clientId: config.clientId ?? `lockbridge_${randomBytes(4).toString('hex')}`,
+      clientId: config.clientId ?? defaultClientId(settings.baseTopic, brokerUrl),
       ca: broker ? undefined : config.ca,
       cert: broker ? undefined : config.cert,
       key: broker ? undefined : config.key,
@@ -115,13 +128,16 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
       logger: logger.child('mqtt'),
       connectTimeoutMs: options.connectTimeoutMs,
       reconnectPeriodMs: options.reconnectPeriodMs,
+      // Commands published while we reconnect (or start) are held by the broker, then answered.
+      persistentSession: { barrierTopic: topics.bridgeSync, expirySeconds: SESSION_EXPIRY_SECONDS },
+      clock,
     });
   } catch (err) {
     await broker?.stop();
     throw toLockbridgeError(err, 'vendor_unavailable');
   }
 
-  const responder = new Responder(connection, topics, settings);
+  const responder = new Responder(connection, topics, settings, logger);
   const ctx: BridgeContext = {
     source,
     connection,
@@ -135,8 +151,11 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
   };
   const guard = new CommandGuard(settings, clock);
   const limiter = new InFlightLimiter(options.maxInFlight ?? 64);
-  // Order matters: a lock's state is out before the list names it, so a client reading the list finds it.
+  // Order matters: commands and requests are subscribed before anything is published, so a client
+  // acting on the first state it sees is heard; a lock's state is out before the list names it.
   const extensions: Extension[] = [
+    new SetCommandsExtension(ctx, guard, limiter),
+    new RequestsExtension(ctx, operations, guard, limiter),
     new BridgeStateExtension(ctx),
     new AccountsExtension(ctx),
     new StatePublisherExtension(ctx),
@@ -144,8 +163,6 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     new LocksListExtension(ctx),
     new LockEventsExtension(ctx),
     new HomeAssistantExtension(ctx),
-    new SetCommandsExtension(ctx, guard, limiter),
-    new RequestsExtension(ctx, operations, guard, limiter),
   ];
 
   const unsubscribe = source.subscribe((event) => {
@@ -180,6 +197,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
 
   try {
     for (const extension of extensions) await extension.start();
+    connection.ready();
   } catch (err) {
     await stop();
     throw toLockbridgeError(err);

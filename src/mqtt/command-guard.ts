@@ -27,7 +27,9 @@ const NEEDS_CODE: ReadonlySet<LockCommand> = new Set<LockCommand>(['UNLOCK', 'OP
  * Decides whether a command from MQTT may run, before the hub sees it:
  * - retained commands are replays and are refused (a door must never open because a client connected);
  * - stale commands are refused: past their expires_at, older than the maximum age by their sent_at,
- *   or expired by their MQTT 5 message expiry interval;
+ *   or expired by their MQTT 5 message expiry interval; a command the broker held for us while we
+ *   were away counts as sent when we went away, and one held since before this process started,
+ *   with no time of its own, is refused (its age is unknown);
  * - UNLOCK and OPEN on a guarded lock must carry its unlock code, compared in constant time.
  * The resulting request always carries an expiry, so the hub never runs it late either.
  */
@@ -61,6 +63,18 @@ export class CommandGuard {
     if (envelope.expiresAt !== undefined) limits.push(envelope.expiresAt);
     if (envelope.sentAt !== undefined) limits.push(envelope.sentAt + maxAge);
     if (message.messageExpiryInterval !== undefined) limits.push(now + message.messageExpiryInterval * 1000);
+    const timed =
+      envelope.expiresAt !== undefined ||
+      envelope.sentAt !== undefined ||
+      message.messageExpiryInterval !== undefined;
+    if (message.heldSince === null && !timed)
+      throw new LockbridgeError(
+        'expired',
+        'The broker held this command from before Lockbridge started and it carries no time, so its age is unknown; send it again (with expires_at or sent_at to have it kept)',
+        { lockId: lock.id },
+      );
+    if (typeof message.heldSince === 'number' && envelope.sentAt === undefined)
+      limits.push(message.heldSince + maxAge);
     const expiresAt = Math.min(...limits);
     if (expiresAt <= now)
       throw new LockbridgeError('expired', 'The command expired before it arrived', { lockId: lock.id });

@@ -1,4 +1,11 @@
-import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { randomBytes } from 'node:crypto';
+import mqtt, {
+  type IClientOptions,
+  type IClientPublishOptions,
+  type IConnackPacket,
+  type MqttClient,
+} from 'mqtt';
+import { systemClock, type Clock } from '../core/clock';
 import { LockbridgeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { topicMatches } from './topics';
@@ -16,6 +23,22 @@ export interface IncomingMessage {
   messageExpiryInterval?: number;
   /** The protocol of our connection (MQTT 5 properties exist only with 5). */
   protocolVersion: 4 | 5;
+  /**
+   * Set when the broker held the message for our session while we were away: when we went away
+   * (epoch ms), or null when that is unknown (the session is older than this process). Absent: live.
+   */
+  heldSince?: number | null;
+}
+
+/**
+ * A session the broker keeps while we are away (clean session false; MQTT 5 with a session expiry),
+ * so commands published meanwhile are held and delivered when we are back.
+ */
+export interface PersistentSession {
+  /** A topic only we publish on: the echo of a nonce sent after reconnecting marks the end of what was held. */
+  barrierTopic: string;
+  /** MQTT 5: how long the broker keeps the session after we went away. */
+  expirySeconds: number;
 }
 
 export type MessageHandler = (message: IncomingMessage) => void;
@@ -36,7 +59,15 @@ export interface ConnectionOptions {
   logger: Logger;
   connectTimeoutMs?: number;
   reconnectPeriodMs?: number;
+  /** Keep the session at the broker; needs a stable clientId. Absent: a clean session. */
+  persistentSession?: PersistentSession;
+  clock?: Clock;
 }
+
+/** Messages no handler wanted yet, kept until the first handlers are in place (a persistent session only). */
+const MAX_UNROUTED = 1000;
+/** How long the end of the held messages is waited for before live delivery is assumed. */
+const BARRIER_TIMEOUT_MS = 10_000;
 
 export interface PublishOptions {
   retain?: boolean;
@@ -54,47 +85,111 @@ export class MqttConnection {
   private readonly retained = new Map<string, { payload: string; qos: 0 | 1 }>();
   private readonly connectListeners = new Set<() => void>();
   private closed = false;
+  private readonly clock: Clock;
+  /** While set, what arrives was held by the broker (sent before the barrier's nonce comes back). */
+  private hold?: { since: number | null; nonce: string; timer: NodeJS.Timeout };
+  private disconnectedAt?: number;
+  /** Messages that arrived before a handler for them existed; undefined once the owner is ready. */
+  private unrouted?: IncomingMessage[];
 
   private constructor(
     private readonly client: MqttClient,
     private readonly logger: Logger,
     readonly protocolVersion: 4 | 5,
+    private readonly options: ConnectionOptions,
+    firstConnack: IConnackPacket,
   ) {
-    client.on('message', (topic, payload, packet) => {
-      const props = packet.properties;
-      const message: IncomingMessage = {
-        topic,
-        payload,
-        retain: packet.retain === true,
-        responseTopic: props?.responseTopic,
-        correlationData: props?.correlationData,
-        messageExpiryInterval: props?.messageExpiryInterval,
-        protocolVersion: this.protocolVersion,
-      };
-      for (const { filter, handler } of [...this.handlers]) {
-        if (!topicMatches(filter, topic)) continue;
-        try {
-          handler(message);
-        } catch (err) {
-          this.logger.error(
-            `An MQTT handler failed on ${topic}: ${err instanceof Error ? err.name : 'error'}`,
-          );
-        }
-      }
-    });
+    this.clock = options.clock ?? systemClock;
+    if (options.persistentSession) this.unrouted = [];
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
     noDelay(client);
     // Constructed after the first CONNACK, so every 'connect' from here on is a reconnect.
-    client.on('connect', () => {
+    client.on('connect', (connack: IConnackPacket) => {
       noDelay(client);
       this.logger.info('Reconnected to the MQTT broker; republishing retained state');
+      this.afterConnect(connack, this.disconnectedAt ?? null);
+      this.disconnectedAt = undefined;
       this.republishRetained();
       for (const listener of [...this.connectListeners]) listener();
+    });
+    client.on('close', () => {
+      this.disconnectedAt ??= this.clock.now();
     });
     client.on('offline', () => {
       if (!this.closed) this.logger.warn('The MQTT broker went away; reconnecting');
     });
     // Without a listener, an 'error' event would crash the process.
     client.on('error', (err) => this.logger.debug(`MQTT client error: ${err.name}`));
+    // The session may be older than this process: what it held has an unknown age.
+    this.afterConnect(firstConnack, null);
+  }
+
+  private onMessage(topic: string, payload: Buffer, packet: mqtt.IPublishPacket): void {
+    const barrier = this.options.persistentSession?.barrierTopic;
+    if (barrier !== undefined && topic === barrier) {
+      if (this.hold && payload.toString('utf8') === this.hold.nonce) this.endHold();
+      return;
+    }
+    const props = packet.properties;
+    const message: IncomingMessage = {
+      topic,
+      payload,
+      retain: packet.retain === true,
+      responseTopic: props?.responseTopic,
+      correlationData: props?.correlationData,
+      messageExpiryInterval: props?.messageExpiryInterval,
+      protocolVersion: this.protocolVersion,
+    };
+    if (this.hold) message.heldSince = this.hold.since;
+    let routed = false;
+    for (const { filter, handler } of [...this.handlers]) {
+      if (!topicMatches(filter, topic)) continue;
+      routed = true;
+      this.deliver(handler, message);
+    }
+    if (!routed && this.unrouted && this.unrouted.length < MAX_UNROUTED) this.unrouted.push(message);
+  }
+
+  private deliver(handler: MessageHandler, message: IncomingMessage): void {
+    try {
+      handler(message);
+    } catch (err) {
+      this.logger.error(
+        `An MQTT handler failed on ${message.topic}: ${err instanceof Error ? err.name : 'error'}`,
+      );
+    }
+  }
+
+  /**
+   * With a persistent session the broker may deliver what it held for us first; those messages are
+   * marked until our own nonce, published after the CONNACK, comes back on the barrier topic.
+   */
+  private afterConnect(connack: IConnackPacket, since: number | null): void {
+    const session = this.options.persistentSession;
+    if (!session || !connack.sessionPresent) return;
+    if (this.hold) clearTimeout(this.hold.timer);
+    const nonce = randomBytes(12).toString('hex');
+    const timer = setTimeout(() => this.endHold(), BARRIER_TIMEOUT_MS);
+    timer.unref();
+    this.hold = { since, nonce, timer };
+    const qos = { qos: 1 } as const;
+    this.client
+      .subscribeAsync(session.barrierTopic, qos)
+      .then(() => this.client.publishAsync(session.barrierTopic, nonce, qos))
+      .catch(() => this.endHold());
+  }
+
+  private endHold(): void {
+    if (this.hold) clearTimeout(this.hold.timer);
+    this.hold = undefined;
+  }
+
+  /**
+   * The owner has put its first handlers in place: messages that found none until now are dropped,
+   * and from here on unrouted messages are not kept.
+   */
+  ready(): void {
+    this.unrouted = undefined;
   }
 
   /** Connects once (resolves on the first CONNACK), then keeps reconnecting on its own. */
@@ -118,7 +213,11 @@ export class MqttConnection {
       clientId: options.clientId,
       username: options.username,
       password: options.password,
-      clean: true,
+      clean: options.persistentSession === undefined,
+      properties:
+        options.persistentSession && protocolVersion === 5
+          ? { sessionExpiryInterval: options.persistentSession.expirySeconds }
+          : undefined,
       reconnectPeriod: options.reconnectPeriodMs ?? 2000,
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       ca: loadPem(options.ca, 'ca'),
@@ -160,9 +259,9 @@ export class MqttConnection {
           ),
         timeoutMs,
       );
-      const onConnect = () => {
+      const onConnect = (connack: IConnackPacket) => {
         cleanup();
-        resolve(new MqttConnection(client, options.logger, protocolVersion));
+        resolve(new MqttConnection(client, options.logger, protocolVersion, options, connack));
       };
       const cleanup = () => {
         clearTimeout(timer);
@@ -203,10 +302,19 @@ export class MqttConnection {
   async subscribe(filter: string, handler: MessageHandler, qos: 0 | 1 = 1): Promise<() => void> {
     const entry = { filter, handler };
     this.handlers.add(entry);
+    // What the broker delivered before this handler existed (held for our session) is its now.
+    if (this.unrouted) {
+      const mine = this.unrouted.filter((m) => topicMatches(filter, m.topic));
+      this.unrouted = this.unrouted.filter((m) => !mine.includes(m));
+      for (const message of mine) this.deliver(handler, message);
+    }
     // MQTT 5: retain-as-published, so a retained command is recognisable even on a live subscription.
     await this.client.subscribeAsync(filter, this.protocolVersion === 5 ? { qos, rap: true } : { qos });
     return () => {
       this.handlers.delete(entry);
+      // A persistent session keeps its subscriptions at the broker, so what comes while we are
+      // stopped is held for the next start (and judged stale or not then).
+      if (this.options.persistentSession) return;
       if ([...this.handlers].every((h) => h.filter !== filter) && !this.closed)
         this.client.unsubscribeAsync(filter).catch(() => undefined);
     };
@@ -228,6 +336,8 @@ export class MqttConnection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.endHold();
+    this.unrouted = undefined;
     this.handlers.clear();
     this.connectListeners.clear();
     // A graceful end waits for in-flight acknowledgements; a broker that is gone would make it wait

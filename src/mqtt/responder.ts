@@ -1,5 +1,7 @@
 import type { LockbridgeError, SerializedError } from '../core/errors';
 import type { MqttConnection, IncomingMessage } from './connection';
+import type { Logger } from '../core/logger';
+import { responseTopicRefusal } from './response-topic';
 import type { BridgeSettings } from './settings';
 import type { Topics } from './topics';
 import { stripCodes } from './wire';
@@ -25,6 +27,7 @@ export class Responder {
     private readonly connection: MqttConnection,
     private readonly topics: Topics,
     private readonly settings: BridgeSettings,
+    private readonly logger: Logger,
   ) {}
 
   ok(
@@ -55,25 +58,25 @@ export class Responder {
     const payload = JSON.stringify(safe);
     const sends = [this.connection.publish(this.topics.response(operation), payload, { qos: 1 })];
     const responseTopic = request?.responseTopic;
-    if (responseTopic && this.connection.protocolVersion === 5 && this.isSafeResponseTopic(responseTopic)) {
-      sends.push(
-        this.connection.publish(responseTopic, payload, {
-          qos: 1,
-          properties: request.correlationData ? { correlationData: request.correlationData } : undefined,
-        }),
-      );
+    if (responseTopic !== undefined && this.connection.protocolVersion === 5) {
+      const refusal = responseTopicRefusal(responseTopic, {
+        base: this.topics.base,
+        discoveryPrefix: this.settings.homeAssistant.prefix,
+        prefix: this.settings.responseTopicPrefix,
+      });
+      if (refusal === undefined) {
+        sends.push(
+          this.connection.publish(responseTopic, payload, {
+            qos: 1,
+            properties: request?.correlationData ? { correlationData: request.correlationData } : undefined,
+          }),
+        );
+      } else {
+        this.logger.warn(
+          `Answered ${operation} only on ${this.topics.response(operation)}, not on the response topic ${responseTopic.slice(0, 200)}: ${refusal}`,
+        );
+      }
     }
     await Promise.all(sends);
-  }
-
-  /**
-   * A response topic must not point into what the bridge reads or owns: a response published on a set
-   * topic or a discovery topic would be a way to make the bridge publish where a client may not.
-   */
-  private isSafeResponseTopic(topic: string): boolean {
-    if (topic.length > 512 || /[#+]/.test(topic) || topic.includes(String.fromCharCode(0))) return false;
-    const base = `${this.topics.base}/`;
-    if (topic.startsWith(base)) return topic.startsWith(`${this.topics.base}/bridge/response/`);
-    return !topic.startsWith(`${this.settings.homeAssistant.prefix}/`);
   }
 }

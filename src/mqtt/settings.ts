@@ -15,6 +15,8 @@ export interface BridgeSettings {
   accountUnlockCodes: Record<string, string>;
   /** Largest request payload accepted (bytes). */
   maxPayloadBytes: number;
+  /** MQTT 5 response topics must start with this, when set. */
+  responseTopicPrefix?: string;
 }
 
 export const DEFAULT_BASE_TOPIC = 'lockbridge';
@@ -39,6 +41,7 @@ export function resolveSettings(
     unlockCodes: { ...(config.unlockCodes ?? {}) },
     accountUnlockCodes: { ...accountUnlockCodes },
     maxPayloadBytes: MAX_PAYLOAD_BYTES,
+    responseTopicPrefix: config.responseTopicPrefix,
   };
 }
 

@@ -21,6 +21,10 @@ export class Topics {
   get bridgeAccounts(): string {
     return `${this.base}/${BRIDGE_LEVEL}/accounts`;
   }
+  /** The bridge's own barrier topic (see MqttConnection): only the bridge publishes under it. */
+  get bridgeSync(): string {
+    return `${this.base}/${BRIDGE_LEVEL}/sync/barrier`;
+  }
 
   lock(lockId: string, kind: LockTopicKind): string {
     return `${this.base}/${lockId}/${kind}`;

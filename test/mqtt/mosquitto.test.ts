@@ -59,9 +59,9 @@ describe('mqtt bridge on a real mosquitto: MQTT 5', function () {
 
     // A command on the set topic answers there too.
     await c.publish(`lockbridge/${FRONT}/set`, 'UNLOCK', {
-      properties: { responseTopic: 'replies/me/set', correlationData: Buffer.from('corr-43') },
+      properties: { responseTopic: 'replies/me/unlock', correlationData: Buffer.from('corr-43') },
     });
-    const set = await c.waitFor('replies/me/set');
+    const set = await c.waitFor('replies/me/unlock');
     assert.deepEqual(set.properties?.correlationData, Buffer.from('corr-43'));
     assert.equal((tryJson(set.payload) as Record<string, unknown>).status, 'ok');
     // A response topic pointing into the bridge's own tree is not used.

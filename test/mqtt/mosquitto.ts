@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -29,7 +29,16 @@ function freePort(): Promise<number> {
 
 export interface Mosquitto {
   url: string;
+  port: number;
   stop(): Promise<void>;
+}
+
+export interface MosquittoOptions {
+  /**
+   * Keep sessions and queued messages in this folder (written when mosquitto stops, read when it
+   * starts): a mosquitto started again with the same folder is a broker restart. The caller removes it.
+   */
+  persistenceDir?: string;
 }
 
 /**
@@ -38,10 +47,10 @@ export interface Mosquitto {
  * mosquitto binds, mosquitto exits with "Address already in use" and another port is tried. Ready
  * means mosquitto itself logged "running" (after its bind), not that something answered on the port.
  */
-export async function startMosquitto(binary: string): Promise<Mosquitto> {
+export async function startMosquitto(binary: string, options: MosquittoOptions = {}): Promise<Mosquitto> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(binary, await freePort());
+      return await startOnce(binary, await freePort(), options);
     } catch (err) {
       if (!(err instanceof PortTaken) || attempt >= 5) throw err;
     }
@@ -50,13 +59,24 @@ export async function startMosquitto(binary: string): Promise<Mosquitto> {
 
 class PortTaken extends Error {}
 
-async function startOnce(binary: string, port: number): Promise<Mosquitto> {
+/** Starts mosquitto again on the port it had, with the same persistence folder: a broker restart. */
+export function restartMosquitto(
+  binary: string,
+  port: number,
+  options: MosquittoOptions,
+): Promise<Mosquitto> {
+  return startOnce(binary, port, options);
+}
+
+async function startOnce(binary: string, port: number, options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'lockbridge-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`,
-  );
+  // Started as root, mosquitto drops to its own user, which must be able to write the store.
+  if (options.persistenceDir) chmodSync(options.persistenceDir, 0o777);
+  const persistence = options.persistenceDir
+    ? `persistence true\npersistence_location ${options.persistenceDir}/\n`
+    : 'persistence false\n';
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\n${persistence}log_dest stderr\n`);
   const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -91,5 +111,5 @@ async function startOnce(binary: string, port: number): Promise<Mosquitto> {
     await stop();
     throw err;
   }
-  return { url: `mqtt://127.0.0.1:${port}`, stop };
+  return { url: `mqtt://127.0.0.1:${port}`, port, stop };
 }

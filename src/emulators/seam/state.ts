@@ -255,6 +255,7 @@ export class SeamState {
         return { type: SEAM_ERROR_TYPES.deviceOffline, message: 'Device is offline' };
       if (this.jammed.delete(deviceId))
         return { type: SEAM_ERROR_TYPES.lockJammed, message: 'The lock is jammed' };
+      // `seamapi` is the method of @seamapi/types 1.721.0 (the document the tests pin); 1.977.0 says `remote`.
       this.setLocked(deviceId, locked, 'seamapi', { action_attempt_id: attempt.action_attempt_id });
       this.emit(`action_attempt.${locked ? 'lock_door' : 'unlock_door'}.succeeded`, {
         device_id: deviceId,

@@ -67,7 +67,7 @@ export class Backoff {
   next(): number {
     const base = Math.min(this.maxMs, this.firstMs * 2 ** Math.min(this.attempts, 30));
     this.attempts++;
-    return Math.round(base * (0.8 + 0.4 * this.random()));
+    return Math.min(this.maxMs, Math.round(base * (0.8 + 0.4 * this.random())));
   }
 
   reset(): void {

@@ -1,7 +1,8 @@
 /**
- * Every Seam Connect path Lockbridge calls, in one table. Paths marked `inSubset: false` are real Seam
- * routes that are NOT in the OpenAPI subset we were given (vendor-apis.md 2a): they are what the
- * retry-safe mobile-key grant uses for its look-ups and for revocation, and can be corrected here.
+ * Every Seam Connect path Lockbridge calls, in one table. All of them are operations of Seam's OpenAPI
+ * document (npm @seamapi/types, lib/seam/connect/openapi.js; test/vendors/seam/paths.test.ts checks it).
+ * The block marked [INF] was first inferred because the OpenAPI subset we were given lacked it; Seam's full
+ * document confirms each one.
  */
 export const SEAM_DEFAULT_BASE_URL = 'https://connect.getseam.com';
 
@@ -29,7 +30,7 @@ export const SEAM_PATHS = {
   acsCredentialsCreate: '/acs/credentials/create',
   eventsList: '/events/list',
   webhooksCreate: '/webhooks/create',
-  // [INF] not in the subset: look-ups that make the grant retry-safe, and revocation.
+  // [INF] not in the seed subset, confirmed by @seamapi/types: look-ups that make the grant retry-safe, and revocation.
   userIdentitiesGet: '/user_identities/get',
   enrollmentAutomationsList: '/user_identities/enrollment_automations/list',
   acsUsersList: '/acs/users/list',
@@ -42,7 +43,7 @@ export const SEAM_PATHS = {
 
 export type SeamPath = (typeof SEAM_PATHS)[keyof typeof SEAM_PATHS];
 
-/** Paths that are not in the OpenAPI subset (kept in sync with the [INF] block above). */
+/** Paths that were not in the seed OpenAPI subset (the [INF] block above); @seamapi/types has them all. */
 export const SEAM_INFERRED_PATHS: readonly SeamPath[] = [
   SEAM_PATHS.userIdentitiesGet,
   SEAM_PATHS.enrollmentAutomationsList,

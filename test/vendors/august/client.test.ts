@@ -166,7 +166,11 @@ describe('august sandbox', () => {
       assert.equal(account.vendor, 'august');
       if (account.vendor !== 'august') return;
       const client = new AugustClient({ brand: BRANDS.august, baseUrl: url, apiKey: account.apiKey! });
-      const { session, token } = await client.login(account.installId!, account.identifier, account.password);
+      const { session, token } = await client.login(
+        account.installId!,
+        account.identifier!,
+        account.password!,
+      );
       assert.equal(session.vInstallId, true, 'the demo needs no two-factor prompt');
       client.setToken(token);
       const names = Object.values(await client.getMyLocks())

@@ -87,15 +87,17 @@ export class WebhookListener {
         req.on('end', () => {
           if (res.headersSent) return;
           const body = Buffer.concat(chunks);
+          // Every answer closes its connection: deliveries are sporadic, and a kept-alive socket that
+          // the server times out just as the sender reuses it fails that delivery (ECONNRESET).
           if (this.options.authorize && !this.options.authorize({ headers: req.headers, subpath, body }))
-            return void res.writeHead(401).end();
+            return void res.writeHead(401, { connection: 'close' }).end();
           let parsed: unknown;
           try {
             parsed = JSON.parse(body.toString('utf8'));
           } catch {
-            return void res.writeHead(400).end();
+            return void res.writeHead(400, { connection: 'close' }).end();
           }
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+          res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end('{"ok":true}');
           this.options.onEvent(parsed);
         });
         req.on('error', () => undefined);
@@ -103,8 +105,15 @@ export class WebhookListener {
     );
     // An idle connection (nothing sent at all) is cut like a slow one.
     server.setTimeout(requestTimeoutMs, (socket) => socket.destroy());
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    // Headers too slow or too large, or not HTTP: answered once and closed.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      const status =
+        err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : err.code === 'HPE_HEADER_OVERFLOW'
+            ? '431 Request Header Fields Too Large'
+            : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       socket.destroy();
     });
     server.on('connection', (socket) => {

@@ -56,8 +56,12 @@ describe('august client: every operation, 1:1, against the emulator', () => {
     );
     assert.deepEqual(liveEndpointFor(BRANDS.yale_global, 'http://127.0.0.1:9'), {
       kind: 'socketio',
-      url: 'http://127.0.0.1:9',
+      url: 'http://127.0.0.1:9/',
     });
+    assert.throws(
+      () => liveEndpointFor(BRANDS.august, BRANDS.august.baseUrl, 'not a url'),
+      (e: unknown) => e instanceof LockbridgeError && e.code === 'invalid_config',
+    );
   });
 
   it('houses, a house, locks, lock detail (v1), status, capabilities', async () => {

@@ -147,6 +147,17 @@ describe('SmartphoneKey driver', () => {
     assert.equal(emu.server.requestsTo('POST', '/locks/101/OpenLock').length, 0);
   });
 
+  it('when the connectivity read fails, the last listing decides (offline stays refused)', async () => {
+    const { driver } = spkDriver(base);
+    await driver.start();
+    await driver.listLocks();
+    emu.server.faults.failNext(100, 503, { path: /owned-locks/ });
+    await rejectsWith(() => driver.command('102', 'OPEN', opts('cached-offline')), 'lock_offline');
+    assert.equal(emu.server.requestsTo('POST', '/locks/102/OpenLock').length, 0);
+    await driver.command('101', 'OPEN', opts('cached-online'));
+    await waitFor(() => emu.lock(101).opens === 1);
+  });
+
   it('ends in a typed error when the shadow keeps failing, without opening', async () => {
     const { driver } = spkDriver(base);
     await driver.start();
@@ -238,11 +249,11 @@ describe('SmartphoneKey driver', () => {
     await driver.start();
     emu.setWebhook(driver.webhookUrl, { bearer, duplicate: true });
     // Far enough apart that the open and the relock are reported in two separate moments.
-    emu.relockDelayMs = 80;
+    emu.relockDelayMs = 300;
     assert.ok((await driver.listLocks()).every((l) => l.capabilities.includes('push')));
     await driver.command('101', 'OPEN', opts('wh-1'));
     const states = () => pushes.flatMap((p) => (p.type === 'status' ? [p.status.state] : []));
-    await waitFor(() => states().includes('OPEN') && states().at(-1) === 'LOCKED');
+    await waitFor(() => states().includes('OPEN') && states().at(-1) === 'LOCKED', 10_000);
     const activity = pushes.filter((p) => p.type === 'activity');
     assert.equal(activity.length, 1, 'duplicate deliveries are deduped');
     assert.equal(activity[0].type === 'activity' && activity[0].action.action, 'OPEN');

@@ -77,12 +77,21 @@ describe('SmartphoneKey webhook authentication (every documented type, constant 
       assert.equal(await post({ [header]: `Bearer ${SECRET}-not` }), 401);
       if (c.auth.type !== 'hmac_sha256') assert.equal(await post({ 'x-spk-signature': SECRET }), 401);
       assert.equal(pushes.length, 0);
-      // Signed by the emulator as SmartphoneKey would: the open shows, then the relock.
+      // Signed by the emulator as SmartphoneKey would: every shadow delivery is taken (answered 200,
+      // which the listener does only after authorizing), and the state ends at the relock.
       emu.setWebhook(url, { signing: c.signing });
       await driver.command('101', 'OPEN', opts());
-      const states = () =>
-        pushes.flatMap((p) => (p.type === 'status' && p.status.state ? [p.status.state] : []));
-      await waitFor(() => states().includes('OPEN') && states().at(-1) === 'LOCKED', 10_000);
+      await waitFor(() => {
+        const shadows = emu.deliveries.filter((d) => d.detailType === 'Shadow Update');
+        return (
+          emu.lock(101).opens === 1 &&
+          emu.lock(101).shadow.reported['1/257/0'] === 1 &&
+          shadows.length >= 3 &&
+          shadows.every((d) => d.status === 200)
+        );
+      }, 10_000);
+      const states = pushes.flatMap((p) => (p.type === 'status' && p.status.state ? [p.status.state] : []));
+      assert.equal(states.at(-1), 'LOCKED');
       assert.ok(!sink.text().includes(SECRET), 'the secret is never logged');
       await driver.stop();
     });
@@ -103,6 +112,36 @@ describe('SmartphoneKey webhook authentication (every documented type, constant 
     }).then((r) => r.status);
     assert.equal(status, 401);
     assert.deepEqual(pushes, []);
+    await driver.stop();
+  });
+
+  it("an authenticated delivery naming another partner than the lock's organisation is ignored", async () => {
+    const { driver, pushes } = spkDriver(base, {
+      webhook: { listenPort: 0, auth: { type: 'bearer_token', secret: SECRET } },
+    });
+    await driver.start();
+    const send = (partnerId: string, version: number) =>
+      fetch(driver.webhookUrl as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+        body: JSON.stringify({
+          id: `p-${partnerId}-${version}`,
+          source: 'spk.iot.shadow',
+          'detail-type': 'Shadow Update',
+          detail: {
+            partnerId,
+            thingName: 'spk-lock-101',
+            reportedState: '{"available":true,"1/257/0":2}',
+            version,
+          },
+        }),
+      }).then((r) => r.status);
+    // Lock 101 belongs to org-a (basic-info); the documents say to confirm detail.partnerId.
+    assert.equal(await send('org-b', 5), 200);
+    assert.equal(pushes.length, 0);
+    assert.equal(await send('org-a', 6), 200);
+    assert.equal(pushes.length, 1);
+    assert.equal(pushes[0].type === 'status' && pushes[0].status.state, 'UNLOCKED');
     await driver.stop();
   });
 

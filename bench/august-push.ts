@@ -73,7 +73,17 @@ export async function measureAugustPush(locks = 100, cycles = 5): Promise<August
     await waitFor(() => driver?.liveConnected === true);
     const up = await perCycle();
 
-    // Push to hub: a hand on the thumb turn, until the hub shows it.
+    // PubNub refused from now on: the driver notices and every cycle is a full listing.
+    emu.faults.failNext(1_000_000, 503, { path: /^\/v2\/subscribe\// });
+    emu.live.dropAll();
+    await waitFor(() => driver?.liveConnected === false);
+    const down = await perCycle();
+    // PubNub back: the driver reconnects and resyncs once.
+    emu.faults.clear();
+    await waitFor(() => driver?.liveConnected === true);
+
+    // Push to hub, a hand on the thumb turn until the hub shows it; measured last, so the activity
+    // feed read that follows a push is not counted as a poll cycle's.
     const target = `august_${ids[0]}`;
     const started = performance.now();
     const changed = new Promise<void>((resolve) => {
@@ -87,12 +97,6 @@ export async function measureAugustPush(locks = 100, cycles = 5): Promise<August
     emu.simulateManual(ids[0], 'unlock');
     await changed;
     const pushToHubStateMs = round(performance.now() - started, 2);
-
-    // PubNub refused from now on: the driver notices and every cycle is a full listing.
-    emu.faults.failNext(1_000_000, 503, { path: /^\/v2\/subscribe\// });
-    emu.live.dropAll();
-    await waitFor(() => driver?.liveConnected === false);
-    const down = await perCycle();
 
     return {
       locks,

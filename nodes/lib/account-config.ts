@@ -24,6 +24,8 @@ export interface AccountNodeProps {
 /** Kept in Node-RED's credential store; never in the flow file, never sent back to the editor. */
 export interface AccountCredentials {
   password?: string;
+  /** August/Yale: a token obtained elsewhere (Yale Home and Yale Global have no password login). */
+  accessToken?: string;
   apiKey?: string;
   clientId?: string;
   clientSecret?: string;
@@ -37,6 +39,7 @@ export interface AccountCredentials {
 /** Credential fields and their kinds, for registerType (passwords are never sent to the editor). */
 export const CREDENTIAL_TYPES = {
   password: { type: 'password' },
+  accessToken: { type: 'password' },
   apiKey: { type: 'password' },
   clientId: { type: 'text' },
   clientSecret: { type: 'password' },
@@ -99,6 +102,7 @@ export function buildAccountConfig(
         identifier: text(props.identifier),
         password: creds.password,
       });
+      if (text(creds.accessToken)) base.accessToken = text(creds.accessToken);
       if (text(creds.apiKey)) base.apiKey = text(creds.apiKey);
       break;
     }

@@ -30,7 +30,9 @@ export const accountSchemas = {
   august: {
     type: 'object',
     additionalProperties: false,
-    required: ['vendor', 'id', 'brand', 'identifier', 'password'],
+    required: ['vendor', 'id', 'brand'],
+    // A password login, or an access token obtained elsewhere (the only way for Yale Home/Global).
+    anyOf: [{ required: ['identifier', 'password'] }, { required: ['accessToken'] }],
     properties: {
       ...common,
       vendor: { const: 'august' },
@@ -41,6 +43,7 @@ export const accountSchemas = {
         description: 'email:you@example.com or phone:+15551234567',
       },
       password: { type: 'string', minLength: 1 },
+      accessToken: { type: 'string', minLength: 8 },
       apiKey: { type: 'string', minLength: 1 },
       installId: { type: 'string', minLength: 1 },
       liveUpdates: { type: 'boolean' },

@@ -21,9 +21,18 @@ export type AugustBrand = 'august' | 'yale_access' | 'yale_home' | 'yale_global'
 export interface AugustAccountConfig extends AccountBase {
   vendor: 'august';
   brand: AugustBrand;
-  /** "email:me@example.com" or "phone:+15551234567" (a bare email or phone is accepted too). */
-  identifier: string;
-  password: string;
+  /**
+   * "email:me@example.com" or "phone:+15551234567" (a bare email or phone is accepted too). With
+   * `password`, for the brands that still allow password login (August, Yale Access).
+   */
+  identifier?: string;
+  password?: string;
+  /**
+   * An access token obtained elsewhere, used instead of a password login: the only way in for Yale
+   * Home and Yale Global, whose password login Yale switched off. Fresh tokens the API hands back are
+   * kept in storage; when the token is refused, a new one must be imported.
+   */
+  accessToken?: string;
   /** The app API key of the brand. */
   apiKey?: string;
   /** Stable install id; generated and stored when absent. */

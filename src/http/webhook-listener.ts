@@ -103,8 +103,15 @@ export class WebhookListener {
     );
     // An idle connection (nothing sent at all) is cut like a slow one.
     server.setTimeout(requestTimeoutMs, (socket) => socket.destroy());
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    // Headers too slow or too large, or not HTTP: answered once and closed.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      const status =
+        err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : err.code === 'HPE_HEADER_OVERFLOW'
+            ? '431 Request Header Fields Too Large'
+            : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       socket.destroy();
     });
     server.on('connection', (socket) => {

@@ -143,10 +143,17 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The transaction of a payload that could not be parsed as a whole, if it is a JSON object at all. */
-export function transactionOf(payload: Buffer, maxBytes: number): Transaction | undefined {
+/**
+ * How much of a refused payload is read to find its transaction: well beyond the 64 KB accepted, so
+ * an oversized request is still answered with the transaction its sender waits for (MQTT 3.1.1 has no
+ * correlation data), yet bounded.
+ */
+export const TRANSACTION_SCAN_BYTES = 1024 * 1024;
+
+/** The transaction of a payload that could not be taken as a whole, if it is a JSON object at all. */
+export function transactionOf(payload: Buffer): Transaction | undefined {
   try {
-    return Params.parse(payload, maxBytes).transaction();
+    return Params.parse(payload, TRANSACTION_SCAN_BYTES).transaction();
   } catch {
     return undefined;
   }

@@ -100,11 +100,19 @@ describe('http: WebhookListener', () => {
   });
 
   it('closes a slow-loris connection whose headers never end', async () => {
-    const { socket, closed } = await rawSocket(listener.url);
+    const { socket, received, closed } = await rawSocket(listener.url);
     socket.write('POST /hook HTTP/1.1\r\nHost: x\r\n');
     // No more bytes: the headers timeout ends the connection (the test waits for the close).
     await closed;
+    assert.match(received(), /^(HTTP\/1\.1 408|$)/);
     assert.deepEqual(events, []);
+  });
+
+  it('refuses oversized headers', async () => {
+    const { socket, received, closed } = await rawSocket(listener.url);
+    socket.write(`POST /hook HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`);
+    await closed;
+    assert.match(received(), /^HTTP\/1\.1 431/);
   });
 
   it('closes a connection whose body never arrives', async () => {

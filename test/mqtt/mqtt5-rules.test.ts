@@ -136,8 +136,13 @@ describe('mqtt bridge on a real mosquitto: MQTT 5 rules and a broker restart', f
     });
     const answer = await c.waitFor('replies/big');
     assert.deepEqual(answer.properties?.correlationData, Buffer.from('big-1'));
-    const body = tryJson(answer.payload) as { status: string; error: { code: string; message: string } };
+    const body = tryJson(answer.payload) as {
+      status: string;
+      transaction?: string;
+      error: { code: string; message: string };
+    };
     assert.equal(body.status, 'error');
+    assert.equal(body.transaction, 'lost-in-the-bulk');
     assert.equal(body.error.code, 'invalid_input');
     assert.match(body.error.message, /larger than 65536 bytes/);
 

@@ -14,6 +14,7 @@ const semver = load('semver') as {
   satisfies(v: string, range: string): boolean;
   minVersion(range: string): { version: string } | null;
   intersects(a: string, b: string): boolean;
+  major(v: string): number;
 };
 
 interface Pkg {

@@ -20,6 +20,8 @@ export interface EmuContext {
   state: AugustState;
   auth: EmulatorAuth;
   timing: AugustEmulatorTiming;
+  /** Whether POST /session takes a password on this host. */
+  passwordLogin(): boolean;
   now(): number;
   /** An authenticated route; the fresh token goes back in the family's token header. */
   route(

@@ -17,6 +17,10 @@ export function registerSessionRoutes(emu: EmuContext): void {
       typeof password !== 'string'
     )
       throw new EmulatorHttpError(400, 'installId, identifier and password are required');
+    // Yale switched password login off for the aaecosystem brands (yalexs 389ae6c "no longer works";
+    // homebridge-august 3.3.0). What the real host answers is not documented: a 401 here (SEED).
+    if (!emu.passwordLogin())
+      throw new EmulatorHttpError(401, 'Password login is not available for this brand; sign in with OAuth');
     const user = state.findByIdentifier(identifier);
     if (!user || user.password === undefined) throw new EmulatorHttpError(401, 'Invalid credentials');
     auth.checkBranding(req, user);

@@ -20,6 +20,12 @@ export interface AugustEmulatorOptions extends Partial<AugustEmulatorTiming> {
   tokenTtlMs?: number;
   /** A token older than this is replaced by a fresh one in the answer's token header. */
   tokenRefreshAfterMs?: number;
+  /**
+   * Whether POST /session takes a password. Default: on for the august family, off for aaecosystem
+   * (Yale Home / Yale Global), where Yale switched password login off (yalexs 389ae6c; homebridge-august
+   * 3.3.0 README): those accounts come in with a token issued elsewhere (issueAccessToken).
+   */
+  passwordLogin?: boolean;
   /** How long a PubNub subscribe with no news is held (default 280 s, as PubNub). */
   pubnubHoldMs?: number;
 }
@@ -42,6 +48,8 @@ export class AugustEmulator {
   readonly timing: AugustEmulatorTiming;
   readonly family: Family;
   readonly apiKey: string;
+  /** POST /session takes a password (see AugustEmulatorOptions.passwordLogin); tests may flip it. */
+  passwordLogin: boolean;
   /** Webhook deliveries (URL and body), for tests. */
   readonly webhooks: Array<{ url: string; body: unknown }> = [];
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
@@ -50,6 +58,7 @@ export class AugustEmulator {
   constructor(options: AugustEmulatorOptions = {}) {
     this.family = options.family ?? 'august';
     this.apiKey = options.apiKey ?? EMULATOR_API_KEY;
+    this.passwordLogin = options.passwordLogin ?? this.family === 'august';
     this.timing = {
       opDelayMs: options.opDelayMs ?? 1000,
       pinDelayMs: options.pinDelayMs ?? 2000,
@@ -231,6 +240,15 @@ export class AugustEmulator {
     }
   }
 
+  /**
+   * An access token for a user, as an OAuth sign-in elsewhere would hand out (the only way into an
+   * aaecosystem account); the driver imports it with `accessToken`.
+   */
+  issueAccessToken(userId: string, installId = 'imported-token'): string {
+    if (!this.state.users.has(userId)) throw new Error(`No emulated user ${userId}`);
+    return this.auth.issue(userId, installId);
+  }
+
   expireTokens(): void {
     this.auth.tokens.expireAll();
   }
@@ -251,6 +269,7 @@ export class AugustEmulator {
       state: this.state,
       auth,
       timing: this.timing,
+      passwordLogin: () => this.passwordLogin,
       now: () => this.now(),
       route: (method, pattern, handler, options = {}) => {
         this.server.route(method, pattern, async (req) => {

@@ -26,8 +26,9 @@ async function freePort(): Promise<number> {
 
 /**
  * SmartphoneKey in the sandbox: a Front Door with a door panel (PIN 2468), a Garden Gate that is offline
- * (opens queue until it is back), and a Shared Entrance the demo user may open but not manage. Shadow
- * reports arrive by webhook, so an open shows OPEN and then LOCKED again after five seconds.
+ * (the emulator queues opens until it is back, as the device shadow would; Lockbridge refuses them with
+ * lock_offline), and a Shared Entrance the demo user may open but not manage. Shadow reports arrive by
+ * webhook, so an open shows OPEN and then LOCKED again after five seconds.
  */
 export function smartphoneKeySandbox(): SandboxVendor {
   const emulator = new SmartphoneKeyEmulator({

@@ -38,7 +38,7 @@ export class RequestsExtension extends Extension {
       logger.debug('Ignored a request on a malformed topic');
       return;
     }
-    let transaction = transactionOf(message.payload, settings.maxPayloadBytes);
+    let transaction = transactionOf(message.payload);
     try {
       const operation = Object.prototype.hasOwnProperty.call(this.operations, name)
         ? this.operations[name]

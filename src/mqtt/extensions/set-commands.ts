@@ -50,7 +50,7 @@ export class SetCommandsExtension extends Extension {
       await responder.ok('command', message, result, envelope.transaction);
     } catch (err) {
       const e = toLockbridgeError(err);
-      const transaction = envelope?.transaction ?? transactionOf(message.payload, settings.maxPayloadBytes);
+      const transaction = envelope?.transaction ?? transactionOf(message.payload);
       logger.warn(`Refused a command on ${lockId.slice(0, 100)}: ${e.code}: ${e.message}`);
       await responder.error('command', message, e, transaction);
     }

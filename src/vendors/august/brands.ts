@@ -21,6 +21,14 @@ export interface BrandConfig {
   branding: 'august' | 'yale';
   headers: HeaderNames;
   /**
+   * Whether a third party can still log in with identifier + password (+ two-factor). August and Yale
+   * Access: yes (yalexs const.py BRANDS_WITHOUT_OAUTH). Yale Home: no, yalexs dropped the brand because
+   * password login "no longer works" (commit 389ae6c) and homebridge-august 3.3.0 says Yale switched
+   * it off, with OAuth open only to registered partners. Yale Global: OAuth only (yalexs const.py
+   * require_oauth; Home Assistant's yale integration, application_credentials.py).
+   */
+  passwordLogin: boolean;
+  /**
    * The app API key of the brand. Public sources show them, but our reference deliberately omits
    * them, so the account config must provide `apiKey` for the real service.
    */
@@ -54,6 +62,7 @@ export const BRANDS: Record<AugustBrand, BrandConfig> = {
   august: {
     brand: 'august',
     family: 'august',
+    passwordLogin: true,
     displayName: 'August',
     manufacturer: 'August',
     baseUrl: AUGUST_BASE,
@@ -64,6 +73,7 @@ export const BRANDS: Record<AugustBrand, BrandConfig> = {
   yale_access: {
     brand: 'yale_access',
     family: 'august',
+    passwordLogin: true,
     displayName: 'Yale Access',
     manufacturer: 'Yale',
     baseUrl: AUGUST_BASE,
@@ -74,6 +84,7 @@ export const BRANDS: Record<AugustBrand, BrandConfig> = {
   yale_home: {
     brand: 'yale_home',
     family: 'aaecosystem',
+    passwordLogin: false,
     displayName: 'Yale Home',
     manufacturer: 'Yale',
     baseUrl: AAECOSYSTEM_BASE,
@@ -84,6 +95,7 @@ export const BRANDS: Record<AugustBrand, BrandConfig> = {
   yale_global: {
     brand: 'yale_global',
     family: 'aaecosystem',
+    passwordLogin: false,
     displayName: 'Yale Global',
     manufacturer: 'Yale',
     baseUrl: AAECOSYSTEM_BASE,

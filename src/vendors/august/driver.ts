@@ -120,7 +120,9 @@ export class AugustDriver implements VendorDriver {
         'invalid_config',
         `Account ${config.id}: apiKey (the ${this.brand.displayName} app key) is required`,
       );
+    checkLoginConfig(config, this.brand);
     context.redactor.addSecret(config.password);
+    context.redactor.addSecret(config.accessToken);
     context.redactor.addSecret(apiKey);
     this.pushes = new EventFanout<DriverPush>((err) =>
       context.logger.warn(`August push listener failed: ${err instanceof Error ? err.name : 'error'}`),
@@ -145,6 +147,7 @@ export class AugustDriver implements VendorDriver {
       clock: context.clock,
       identifier: config.identifier,
       password: config.password,
+      accessToken: config.accessToken,
       installId: config.installId,
       refreshMarginMs: this.tuning.refreshMarginMs,
     });
@@ -312,9 +315,11 @@ export class AugustDriver implements VendorDriver {
         await beforeDeadline(this.session.relogin(), deadline);
       } catch (loginErr) {
         if (isLockbridgeError(loginErr) && loginErr.code === 'auth_failed')
-          throw new LockbridgeError('auth_failed', 'August login failed: check the identifier and password', {
-            vendor: 'august',
-          });
+          throw this.config.accessToken
+            ? loginErr
+            : new LockbridgeError('auth_failed', 'August login failed: check the identifier and password', {
+                vendor: 'august',
+              });
         throw loginErr;
       }
       return fn();
@@ -525,6 +530,28 @@ export class AugustDriver implements VendorDriver {
       },
     };
   }
+}
+
+/**
+ * How this account logs in, checked before anything is sent: a brand whose password login Yale
+ * switched off needs an imported access token, and says so here rather than failing later.
+ */
+function checkLoginConfig(config: AugustAccountConfig, brand: BrandConfig): void {
+  if (config.accessToken) return;
+  if (!brand.passwordLogin)
+    throw new LockbridgeError(
+      'invalid_config',
+      `Account ${config.id}: ${brand.displayName} accounts cannot log in with a password: Yale switched ` +
+        'password login off for them, and its OAuth sign-in is open only to registered partners. ' +
+        'Set accessToken to an access token obtained elsewhere, or use a lock with native HomeKit.',
+      { vendor: 'august' },
+    );
+  if (!config.identifier || !config.password)
+    throw new LockbridgeError(
+      'invalid_config',
+      `Account ${config.id}: identifier and password (or an accessToken) are required`,
+      { vendor: 'august' },
+    );
 }
 
 /** The later of two last actions; at the same time, the one that says who. */

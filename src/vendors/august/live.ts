@@ -1,4 +1,4 @@
-import { isLockbridgeError } from '../../core/errors';
+import { LockbridgeError, isLockbridgeError } from '../../core/errors';
 import type { BrandConfig } from './brands';
 import type { AugustPushMessage } from './types';
 
@@ -39,7 +39,7 @@ export function liveEndpointFor(
   const override = liveUpdatesUrl ?? (moved ? baseUrl : undefined);
   if (brand.pubnubSubscribeKey) {
     if (!override) return { kind: 'pubnub', subscribeKey: brand.pubnubSubscribeKey, ssl: true };
-    const url = new URL(override);
+    const url = parseUrl(override);
     return {
       kind: 'pubnub',
       subscribeKey: brand.pubnubSubscribeKey,
@@ -48,10 +48,22 @@ export function liveEndpointFor(
     };
   }
   if (brand.websocketUrl) {
-    const url = override ? override.replace(/^ws/, 'http') : brand.websocketUrl;
+    const url = override ? parseUrl(override.replace(/^ws/, 'http')).href : brand.websocketUrl;
     return { kind: 'socketio', url };
   }
   return undefined;
+}
+
+function parseUrl(value: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^(https?|wss?):$/.test(url.protocol))
+    throw new LockbridgeError('invalid_config', 'liveUpdatesUrl must be an http(s) or ws(s) URL');
+  return url;
 }
 
 /** Exponential backoff with a ceiling and a little jitter, so many accounts do not reconnect in step. */
@@ -67,7 +79,7 @@ export class Backoff {
   next(): number {
     const base = Math.min(this.maxMs, this.firstMs * 2 ** Math.min(this.attempts, 30));
     this.attempts++;
-    return Math.round(base * (0.8 + 0.4 * this.random()));
+    return Math.min(this.maxMs, Math.round(base * (0.8 + 0.4 * this.random())));
   }
 
   reset(): void {

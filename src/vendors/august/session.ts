@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { LockbridgeError, isLockbridgeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { readJson, writeJson, type Storage } from '../../core/storage';
@@ -13,6 +13,8 @@ export interface StoredSession {
   /** Epoch ms when the token expires, when known (JWT exp or the login's expiresAt). */
   expiresAt?: number;
   userId?: string;
+  /** SHA-256 of the imported access token the stored token descends from (never the token). */
+  importedFrom?: string;
 }
 
 export const SESSION_FILE = 'august-session.json';
@@ -22,8 +24,13 @@ export interface SessionOptions {
   storage: Storage;
   logger: Logger;
   clock: Clock;
-  identifier: string;
-  password: string;
+  identifier?: string;
+  password?: string;
+  /**
+   * An access token obtained elsewhere: used instead of POST /session. The fresh tokens the API hands
+   * back replace it in storage, until the config names a different token.
+   */
+  accessToken?: string;
   /** From the config; otherwise generated once and stored. */
   installId?: string;
   /** Refresh when less than this is left (yalexs: 7 days). */
@@ -58,6 +65,18 @@ export function jwtExpiry(token: string): number | undefined {
   }
 }
 
+/** The `userId` claim of an August JWT (the push channel's uuid needs it), if it has one. */
+function jwtUserId(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { userId?: unknown };
+    return typeof payload.userId === 'string' ? payload.userId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The login state of one account: the install id and token in storage, login with the two-factor
  * step, refresh before expiry, and re-login when a token is refused.
@@ -68,10 +87,14 @@ export class AugustSession {
   private awaitingCode = false;
   private loginInFlight?: Promise<void>;
   private refreshInFlight?: Promise<void>;
-  private readonly who: ReturnType<typeof normalizeIdentifier>;
+  private readonly who?: ReturnType<typeof normalizeIdentifier>;
 
   constructor(private readonly options: SessionOptions) {
-    this.who = normalizeIdentifier(options.identifier);
+    if (options.identifier) this.who = normalizeIdentifier(options.identifier);
+  }
+
+  private get imported(): boolean {
+    return this.options.accessToken !== undefined;
   }
 
   get needsTwoFactor(): boolean {
@@ -91,7 +114,17 @@ export class AugustSession {
     const saved = await readJson<StoredSession>(this.options.storage, SESSION_FILE);
     const installId = this.options.installId ?? saved?.installId ?? randomUUID();
     this.stored = { ...(saved?.installId === installId ? saved : {}), installId };
-    if (!saved || saved.installId !== installId) await this.save();
+    if (this.options.accessToken) {
+      // A newly imported token replaces whatever descended from an earlier one.
+      const fingerprint = createHash('sha256').update(this.options.accessToken).digest('hex');
+      if (this.stored.importedFrom !== fingerprint || !this.stored.token) {
+        this.stored.token = this.options.accessToken;
+        this.stored.expiresAt = jwtExpiry(this.options.accessToken);
+        this.stored.importedFrom = fingerprint;
+        this.stored.userId = jwtUserId(this.options.accessToken) ?? this.stored.userId;
+        await this.save();
+      }
+    } else if (!saved || saved.installId !== installId) await this.save();
     if (this.stored.token) this.options.client.setToken(this.stored.token);
     if (!this.stored.token) return this.login();
     await this.ensureFresh();
@@ -142,6 +175,14 @@ export class AugustSession {
     return this.login();
   }
 
+  private refusedImport(): LockbridgeError {
+    return new LockbridgeError(
+      'auth_failed',
+      'August refused the imported access token (expired or revoked): import a new accessToken',
+      { vendor: 'august' },
+    );
+  }
+
   private login(): Promise<void> {
     this.loginInFlight ??= this.doLogin().finally(() => (this.loginInFlight = undefined));
     return this.loginInFlight;
@@ -149,9 +190,18 @@ export class AugustSession {
 
   private async doLogin(): Promise<void> {
     const stored = this.requireStored();
+    if (this.imported || !this.who || this.options.password === undefined) {
+      // No password to log in with: the imported token (or its descendant) was refused.
+      stored.token = undefined;
+      stored.expiresAt = undefined;
+      this.options.client.setToken(undefined);
+      await this.save();
+      throw this.refusedImport();
+    }
+    const who = this.who;
     const { session, token } = await this.options.client.login(
       stored.installId,
-      this.who.identifier,
+      who.identifier,
       this.options.password,
     );
     // yalexs authenticator_common.py: vPassword false is a wrong password, whatever else the answer says.
@@ -194,8 +244,9 @@ export class AugustSession {
         if (!isLockbridgeError(err) || err.code !== 'two_factor_required') throw err;
       }
     }
-    await this.options.client.requestValidationCode(this.who.kind, this.who.value);
-    this.options.logger.info(`August sent a two-factor code to the account's ${this.who.kind}`);
+    const who = this.requireWho();
+    await this.options.client.requestValidationCode(who.kind, who.value);
+    this.options.logger.info(`August sent a two-factor code to the account's ${who.kind}`);
   }
 
   /** Validates the install with the code, then logs in again for a full token. */
@@ -211,7 +262,8 @@ export class AugustSession {
       }
     }
     try {
-      await this.options.client.validate(this.who.kind, this.who.value, code.trim());
+      const who = this.requireWho();
+      await this.options.client.validate(who.kind, who.value, code.trim());
     } catch (err) {
       if (isLockbridgeError(err) && (err.code === 'invalid_input' || err.code === 'auth_failed'))
         throw new LockbridgeError('invalid_input', 'August did not accept that two-factor code', {
@@ -230,6 +282,18 @@ export class AugustSession {
     stored.expiresAt = undefined;
     this.options.client.setToken(undefined);
     await this.save();
+  }
+
+  private requireWho(): ReturnType<typeof normalizeIdentifier> {
+    if (!this.who)
+      throw new LockbridgeError(
+        'invalid_input',
+        'This account logs in with an imported token: no code to send',
+        {
+          vendor: 'august',
+        },
+      );
+    return this.who;
   }
 
   private requireStored(): StoredSession {

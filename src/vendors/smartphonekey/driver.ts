@@ -269,13 +269,22 @@ export class SmartphoneKeyDriver implements VendorDriver {
     const uuid = this.known.get(vendorLockId)?.uuid ?? this.identities[vendorLockId]?.uuid;
     let online: boolean | undefined;
     if (uuid) {
-      const owned = (await this.client.ownedLocks(this.config.userId, { signal: options.signal })).find(
-        (o) => o?.lockUuid === uuid,
-      );
-      if (owned) {
-        online = owned.online !== false;
-        const known = this.known.get(vendorLockId);
-        if (known) known.owned = owned;
+      const known = this.known.get(vendorLockId);
+      try {
+        const owned = (await this.client.ownedLocks(this.config.userId, { signal: options.signal })).find(
+          (o) => o?.lockUuid === uuid,
+        );
+        if (owned) {
+          online = owned.online !== false;
+          if (known) known.owned = owned;
+        }
+      } catch (err) {
+        // Out of time: nothing is sent. Any other failure of this read: the last listing decides.
+        if (options.signal.aborted) throw toLockbridgeError(err);
+        this.context.logger.debug(
+          `SmartphoneKey owned-locks before OPEN failed: ${toLockbridgeError(err).code}`,
+        );
+        if (known?.owned) online = known.owned.online !== false;
       }
     }
     if (online === undefined) online = this.shadows.get(vendorLockId)?.online;

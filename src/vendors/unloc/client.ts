@@ -183,11 +183,20 @@ export class UnlocClient {
   }
 
   async getLock(scope: string, lockHolderId: string, lockId: string): Promise<UnlocLock> {
-    const url =
-      this.apiVersion === 'v2'
-        ? fillPath(UNLOC_V2_PATHS.lock, { projectId: lockHolderId, lockId })
-        : fillPath(UNLOC_PATHS.lock, { lh: lockHolderId, lockId });
-    const body = await this.call<{ lock: UnlocLock }>(scope, { method: 'GET', url });
+    if (this.apiVersion === 'v2') {
+      // No page documents a v2 path for one lock: the project's documented lock list is read instead.
+      const lock = (await this.listLocks(scope, lockHolderId)).find((l) => l?.id === lockId);
+      if (!lock)
+        throw new LockbridgeError('not_found', `Unloc lock ${lockId} is not in project ${lockHolderId}`, {
+          vendor: 'unloc',
+          status: 404,
+        });
+      return lock;
+    }
+    const body = await this.call<{ lock: UnlocLock }>(scope, {
+      method: 'GET',
+      url: fillPath(UNLOC_PATHS.lock, { lh: lockHolderId, lockId }),
+    });
     return body.lock;
   }
 

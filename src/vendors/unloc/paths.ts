@@ -30,14 +30,12 @@ export type UnlocPathName = keyof typeof UNLOC_PATHS;
 /**
  * Unloc API v2 (developer.unloc.app migration-guide, September 2023: Lock Holder -> Project). Solid:
  * token (authentication-doc), locks, keys (managing-keys, getkeys: GET ?lockId=, POST {keys: [...]}),
- * webhooks (webhooks-guide: {trigger: "accessEvent", url, lockId}). [INF]: one lock by id, and the body
- * of the bulk key DELETE ({keyIds}).
+ * webhooks (webhooks-guide: {trigger: "accessEvent", url, lockId}). [INF]: the body of the bulk key
+ * DELETE ({keyIds}). One lock is read from the project's lock list (no documented path for one).
  */
 export const UNLOC_V2_PATHS = {
   token: '/v2/auth/token/',
   locks: '/v2/projects/:projectId/locks',
-  /** [INF] */
-  lock: '/v2/projects/:projectId/locks/:lockId',
   keys: '/v2/projects/:projectId/keys',
   webhooks: '/v2/projects/:projectId/webhooks',
 } as const;

@@ -132,7 +132,7 @@ describe('august emulator', () => {
     });
 
     it('the aaecosystem family wants x-api-key / x-access-token / x-branding', async () => {
-      const { emu: yaleEmu } = await startEmulator({ family: 'aaecosystem' }, 'yale');
+      const { emu: yaleEmu } = await startEmulator({ family: 'aaecosystem', passwordLogin: true }, 'yale');
       try {
         const wrong = new RawClient(yaleEmu, 'august', 'yale');
         assert.equal((await wrong.login(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password)).status, 401);
@@ -750,7 +750,10 @@ describe('august emulator', () => {
       let y: DemoHousehold;
       let yOwner: RawClient;
       beforeEach(async () => {
-        ({ emu: yale, home: y } = await startEmulator({ family: 'aaecosystem' }, 'yale'));
+        ({ emu: yale, home: y } = await startEmulator(
+          { family: 'aaecosystem', passwordLogin: true },
+          'yale',
+        ));
         yOwner = new RawClient(yale);
         await yOwner.login(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password);
       });

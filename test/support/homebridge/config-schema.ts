@@ -7,7 +7,8 @@ import { accountSchemas, configSchema, mqttSchema, remoteUnlockCodeSchema } from
  */
 
 /** Fields shown as password inputs: every account secret and the MQTT password. */
-export const SECRET_FIELD = /^(password|apiKey|clientSecret|jwt|unlockCode|token|secret|bearer)$/i;
+export const SECRET_FIELD =
+  /^(password|apiKey|clientSecret|jwt|unlockCode|token|accessToken|secret|bearer)$/i;
 
 const TITLES: Record<string, string> = {
   id: 'Account id',
@@ -26,6 +27,7 @@ const TITLES: Record<string, string> = {
   installId: 'Install id',
   liveUpdates: 'Live updates (PubNub or Socket.IO; polling when off or down)',
   liveUpdatesUrl: 'Live updates URL (emulator or proxy)',
+  accessToken: 'Access token (Yale Home and Yale Global: obtained elsewhere; they have no password login)',
   resyncMinutes: 'Re-read locks while live updates are up (minutes)',
   eventPollSeconds: 'Event poll interval (seconds)',
   webhook: 'Webhook',

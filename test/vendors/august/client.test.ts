@@ -56,8 +56,12 @@ describe('august client: every operation, 1:1, against the emulator', () => {
     );
     assert.deepEqual(liveEndpointFor(BRANDS.yale_global, 'http://127.0.0.1:9'), {
       kind: 'socketio',
-      url: 'http://127.0.0.1:9',
+      url: 'http://127.0.0.1:9/',
     });
+    assert.throws(
+      () => liveEndpointFor(BRANDS.august, BRANDS.august.baseUrl, 'not a url'),
+      (e: unknown) => e instanceof LockbridgeError && e.code === 'invalid_config',
+    );
   });
 
   it('houses, a house, locks, lock detail (v1), status, capabilities', async () => {
@@ -162,7 +166,11 @@ describe('august sandbox', () => {
       assert.equal(account.vendor, 'august');
       if (account.vendor !== 'august') return;
       const client = new AugustClient({ brand: BRANDS.august, baseUrl: url, apiKey: account.apiKey! });
-      const { session, token } = await client.login(account.installId!, account.identifier, account.password);
+      const { session, token } = await client.login(
+        account.installId!,
+        account.identifier!,
+        account.password!,
+      );
       assert.equal(session.vInstallId, true, 'the demo needs no two-factor prompt');
       client.setToken(token);
       const names = Object.values(await client.getMyLocks())

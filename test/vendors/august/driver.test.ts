@@ -61,6 +61,18 @@ function makeDriver(
   return { driver, storage, sink, config };
 }
 
+/** Yale Home / Yale Global log in with a token obtained elsewhere (no password login). */
+const imported = (
+  emu: AugustEmulator,
+  home: DemoHousehold,
+  brand: 'yale_home' | 'yale_global',
+): Partial<AugustAccountConfig> => ({
+  brand,
+  identifier: undefined,
+  password: undefined,
+  accessToken: emu.issueAccessToken(home.owner.userId),
+});
+
 const opts = (requestId = 'req-1', signal = new AbortController().signal) =>
   commandOptions(requestId, signal);
 
@@ -545,7 +557,7 @@ describe('august driver against the emulator', () => {
     });
 
     it('socket.io-client: pushes with lockID; reconnects with a fresh token after a drop; stop deletes the subscriber', async () => {
-      const h = track(makeDriver(yale, { brand: 'yale_global' }));
+      const h = track(makeDriver(yale, imported(yale, y, 'yale_global')));
       const pushes: DriverPush[] = [];
       h.driver.onPush((p) => pushes.push(p));
       await h.driver.start();
@@ -585,7 +597,7 @@ describe('august driver against the emulator', () => {
 
     it('falls back to polling when the subscriber cannot be created, and keeps trying', async () => {
       yale.faults.failNext(2, 503, { path: /websocket/ });
-      const h = track(makeDriver(yale, { brand: 'yale_global' }));
+      const h = track(makeDriver(yale, imported(yale, y, 'yale_global')));
       await h.driver.start();
       assert.equal(h.driver.liveConnected, false);
       assert.equal((await h.driver.listLocks()).length, 5);
@@ -597,7 +609,7 @@ describe('august driver against the emulator', () => {
     it('Yale Home talks x-api-key / x-access-token / x-branding to an aaecosystem host', async () => {
       const { emu: yale, home: y } = await startEmulator({ family: 'aaecosystem' }, 'yale');
       try {
-        const h = track(makeDriver(yale, { brand: 'yale_home' }));
+        const h = track(makeDriver(yale, imported(yale, y, 'yale_home')));
         await h.driver.start();
         assert.equal((await h.driver.listLocks()).length, 5);
         assert.equal(
@@ -614,6 +626,73 @@ describe('august driver against the emulator', () => {
         // The August header set is refused by this host.
         const wrong = track(makeDriver(yale, { brand: 'yale_access' }));
         await rejectsWith(wrong.driver.start(), 'auth_failed');
+      } finally {
+        await yale.close();
+      }
+    });
+
+    it('Yale Home and Yale Global with a password: one invalid_config error at start, nothing sent', async () => {
+      const { emu: yale } = await startEmulator({ family: 'aaecosystem' }, 'yale');
+      try {
+        for (const brand of ['yale_home', 'yale_global'] as const) {
+          let err: unknown;
+          try {
+            makeDriver(yale, { brand });
+          } catch (e) {
+            err = e;
+          }
+          assert.ok(err instanceof LockbridgeError && err.code === 'invalid_config', brand);
+          assert.match(err.message, /cannot log in with a password/);
+          assert.match(err.message, /accessToken/);
+          assert.ok(!err.message.includes(DEMO_ACCOUNT.password));
+        }
+        assert.equal(yale.server.requests.length, 0);
+        // The emulated aaecosystem host refuses password sessions too.
+        const res = await fetch(`${yale.url}/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': yale.apiKey, 'x-branding': 'yale' },
+          body: JSON.stringify({
+            installId: 'i',
+            identifier: `email:${DEMO_ACCOUNT.email}`,
+            password: DEMO_ACCOUNT.password,
+          }),
+        });
+        assert.equal(res.status, 401);
+      } finally {
+        await yale.close();
+      }
+    });
+
+    it('an imported access token: no password login; kept fresh in storage; refused means import a new one', async () => {
+      const { emu: yale, home: y } = await startEmulator(
+        { family: 'aaecosystem', tokenRefreshAfterMs: 0 },
+        'yale',
+      );
+      try {
+        const config = imported(yale, y, 'yale_global');
+        const h = track(makeDriver(yale, { ...config, liveUpdates: false }));
+        await h.driver.start();
+        assert.equal((await h.driver.listLocks()).length, 5);
+        assert.equal(yale.server.requestsTo('POST', '/session').length, 0);
+        assert.equal(h.driver.session.userId, y.owner.userId, 'the user id comes from the token');
+        const saved = JSON.parse((await h.storage.read('august-session.json'))!) as Record<string, unknown>;
+        assert.notEqual(saved.token, config.accessToken, 'the fresh token the API handed back is kept');
+        assert.ok(!JSON.stringify(saved).includes(config.accessToken!), 'only a fingerprint of the import');
+        await h.driver.stop();
+        // A restart with the same config goes on with the fresh token, not the imported one.
+        const again = track(makeDriver(yale, { ...config, liveUpdates: false }, h.storage));
+        await again.driver.start();
+        await again.driver.listLocks();
+        assert.equal(
+          yale.server.requestsTo('GET', '/users/locks/mine').at(-1)!.headers['x-access-token'],
+          saved.token,
+        );
+        // Refused (expired or revoked): a clear auth_failed, never a password login.
+        yale.expireTokens();
+        const err = await rejectsWith(again.driver.listLocks(), 'auth_failed');
+        assert.match(err.message, /import a new accessToken/);
+        assert.equal(yale.server.requestsTo('POST', '/session').length, 0);
+        assert.ok(!again.sink.lines.some((l) => l.message.includes(config.accessToken!)));
       } finally {
         await yale.close();
       }

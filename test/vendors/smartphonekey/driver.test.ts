@@ -147,6 +147,17 @@ describe('SmartphoneKey driver', () => {
     assert.equal(emu.server.requestsTo('POST', '/locks/101/OpenLock').length, 0);
   });
 
+  it('when the connectivity read fails, the last listing decides (offline stays refused)', async () => {
+    const { driver } = spkDriver(base);
+    await driver.start();
+    await driver.listLocks();
+    emu.server.faults.failNext(100, 503, { path: /owned-locks/ });
+    await rejectsWith(() => driver.command('102', 'OPEN', opts('cached-offline')), 'lock_offline');
+    assert.equal(emu.server.requestsTo('POST', '/locks/102/OpenLock').length, 0);
+    await driver.command('101', 'OPEN', opts('cached-online'));
+    await waitFor(() => emu.lock(101).opens === 1);
+  });
+
   it('ends in a typed error when the shadow keeps failing, without opening', async () => {
     const { driver } = spkDriver(base);
     await driver.start();

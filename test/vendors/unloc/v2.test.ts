@@ -5,6 +5,7 @@ import { unlocApiVersion } from '../../../src/vendors/unloc/paths';
 import { validateConfig } from '../../../src/config';
 import { IDS, seededUnloc } from '../../emulators/unloc/fixture';
 import { unlocDriver, waitFor } from './helpers';
+import { commandOptions } from '../../support/command-options';
 
 const v2 = { apiVersion: 'v2' as const, projectIds: [IDS.lh1, IDS.lh2], lockHolderIds: undefined };
 
@@ -99,6 +100,9 @@ describe('Unloc API v2 (projects), the default for new accounts', () => {
       driver.shares.share(IDS.officeDoor, { kind: 'duplicate', lockId: 'x', toPhone: '+4791234567' }),
       (e: unknown) => e instanceof LockbridgeError && e.code === 'not_supported',
     );
+    // One lock (the read-back of STATUS) comes from the project's documented lock list.
+    assert.equal((await driver.getLock(IDS.garage)).vendorLockId, IDS.garage);
+    assert.equal((await driver.command(IDS.officeDoor, 'STATUS', commandOptions())).status?.state, 'UNKNOWN');
     assert.ok(
       emu.server.requests.every((r) => r.path.startsWith('/v2/')),
       'nothing goes to the legacy Integrator API',

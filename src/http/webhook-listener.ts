@@ -87,15 +87,17 @@ export class WebhookListener {
         req.on('end', () => {
           if (res.headersSent) return;
           const body = Buffer.concat(chunks);
+          // Every answer closes its connection: deliveries are sporadic, and a kept-alive socket that
+          // the server times out just as the sender reuses it fails that delivery (ECONNRESET).
           if (this.options.authorize && !this.options.authorize({ headers: req.headers, subpath, body }))
-            return void res.writeHead(401).end();
+            return void res.writeHead(401, { connection: 'close' }).end();
           let parsed: unknown;
           try {
             parsed = JSON.parse(body.toString('utf8'));
           } catch {
-            return void res.writeHead(400).end();
+            return void res.writeHead(400, { connection: 'close' }).end();
           }
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+          res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end('{"ok":true}');
           this.options.onEvent(parsed);
         });
         req.on('error', () => undefined);

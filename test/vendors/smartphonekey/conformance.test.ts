@@ -161,8 +161,20 @@ describe("SmartphoneKey conformance with the vendor's published documents", () =
       // The open goes to the vendor; the device's shadow reports unlatched, then locked again.
       const result = await hub.command({ lockId, command: 'OPEN' });
       assert.equal(result.confirmedBy, 'momentary');
-      await waitFor(() => seen.includes('LOCKED') && emu.lock(101).opens === 1, 10_000);
-      await waitFor(() => seen.at(-1) === 'LOCKED', 10_000);
+      // Done when the device has opened and relocked and every shadow delivery was answered (the
+      // listener hands a delivery on before it answers it).
+      await waitFor(() => {
+        const lock = emu.lock(101);
+        const shadows = emu.deliveries.filter((d) => d.detailType === 'Shadow Update');
+        return (
+          lock.opens === 1 &&
+          lock.shadow.reported['1/257/0'] === 1 &&
+          shadows.length >= 3 &&
+          shadows.every((d) => d.status === 200)
+        );
+      }, 10_000);
+      assert.ok(seen.includes('OPEN'));
+      assert.equal(seen.at(-1), 'LOCKED');
       assert.equal((await hub.getLock(lockId)).status.state, 'LOCKED');
       assert.equal((await hub.getLock(lockId)).status.battery, 90, 'BatPercentRemaining 180 half-percent');
       // The device goes offline: the shadow's `available` reaches the hub too.

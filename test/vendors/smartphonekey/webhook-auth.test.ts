@@ -77,12 +77,21 @@ describe('SmartphoneKey webhook authentication (every documented type, constant 
       assert.equal(await post({ [header]: `Bearer ${SECRET}-not` }), 401);
       if (c.auth.type !== 'hmac_sha256') assert.equal(await post({ 'x-spk-signature': SECRET }), 401);
       assert.equal(pushes.length, 0);
-      // Signed by the emulator as SmartphoneKey would: the open shows, then the relock.
+      // Signed by the emulator as SmartphoneKey would: every shadow delivery is taken (answered 200,
+      // which the listener does only after authorizing), and the state ends at the relock.
       emu.setWebhook(url, { signing: c.signing });
       await driver.command('101', 'OPEN', opts());
-      const states = () =>
-        pushes.flatMap((p) => (p.type === 'status' && p.status.state ? [p.status.state] : []));
-      await waitFor(() => states().includes('OPEN') && states().at(-1) === 'LOCKED', 10_000);
+      await waitFor(() => {
+        const shadows = emu.deliveries.filter((d) => d.detailType === 'Shadow Update');
+        return (
+          emu.lock(101).opens === 1 &&
+          emu.lock(101).shadow.reported['1/257/0'] === 1 &&
+          shadows.length >= 3 &&
+          shadows.every((d) => d.status === 200)
+        );
+      }, 10_000);
+      const states = pushes.flatMap((p) => (p.type === 'status' && p.status.state ? [p.status.state] : []));
+      assert.equal(states.at(-1), 'LOCKED');
       assert.ok(!sink.text().includes(SECRET), 'the secret is never logged');
       await driver.stop();
     });

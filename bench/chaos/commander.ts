@@ -41,6 +41,8 @@ interface ResponseEnvelope {
 export class Commander {
   readonly commands: CommandRecord[] = [];
   readonly states = new Map<string, StateSample[]>();
+  /** Answers to requests other than commands, by transaction (the raw envelope). */
+  readonly requestAnswers = new Map<string, unknown>();
   private readonly waiters = new Map<number, Array<() => void>>();
   private readonly stateWaiters = new Set<() => void>();
   /** The MQTT 5 client is absent on a broker that speaks only 3.1.1 (the embedded aedes). */
@@ -59,7 +61,8 @@ export class Commander {
   }
 
   private static async open(url: string): Promise<{ 4: MqttClient; 5?: MqttClient }> {
-    const options = { reconnectPeriod: 300, connectTimeout: 5000, clean: true };
+    // Persistent sessions: a broker that keeps them (mosquitto) holds our answers while we reconnect.
+    const options = { reconnectPeriod: 300, connectTimeout: 5000, clean: false };
     const v4 = await mqtt.connectAsync(url, {
       ...options,
       protocolVersion: 4,
@@ -70,6 +73,7 @@ export class Commander {
         ...options,
         protocolVersion: 5,
         clientId: `chaos-v5-${process.pid}`,
+        properties: { sessionExpiryInterval: 600 },
         reconnectPeriod: 0,
       });
       v5.options.reconnectPeriod = options.reconnectPeriod;
@@ -100,21 +104,30 @@ export class Commander {
       const record = this.commands[index];
       if (record && !record.answer) this.answer(record, payload);
     });
-    // Subscriptions are made again on every reconnect (clean sessions), as a client that survives a
-    // broker restart does.
+    // Subscriptions are made again on every reconnect, for a broker that lost our session (a restarted
+    // embedded broker keeps nothing).
     const subscribeAll = () => {
       void v4
-        .subscribeAsync([`${BASE}/bridge/response/command`, `${BASE}/+/state`], { qos: 1 })
+        .subscribeAsync([`${BASE}/bridge/response/+`, `${BASE}/+/state`], { qos: 1 })
         .catch(() => undefined);
       void v5?.subscribeAsync(this.replyTopic, { qos: 1 }).catch(() => undefined);
     };
     v4.on('connect', subscribeAll);
     v5?.on('connect', subscribeAll);
-    await v4.subscribeAsync([`${BASE}/bridge/response/command`, `${BASE}/+/state`], { qos: 1 });
+    await v4.subscribeAsync([`${BASE}/bridge/response/+`, `${BASE}/+/state`], { qos: 1 });
     await v5?.subscribeAsync(this.replyTopic, { qos: 1 });
   }
 
   private onMessage(topic: string, payload: Buffer): void {
+    if (topic.startsWith(`${BASE}/bridge/response/`) && topic !== `${BASE}/bridge/response/command`) {
+      try {
+        const body = JSON.parse(payload.toString('utf8')) as ResponseEnvelope;
+        if (typeof body.transaction === 'string') this.requestAnswers.set(body.transaction, body);
+      } catch {
+        // not ours
+      }
+      return;
+    }
     if (topic === `${BASE}/bridge/response/command`) {
       let body: ResponseEnvelope;
       try {

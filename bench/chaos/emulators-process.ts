@@ -238,6 +238,12 @@ async function main(): Promise<void> {
         else throw new Error('SmartphoneKey locks have no thumb turn');
         return true;
       }
+      case 'truth': {
+        const [vendor, id] = splitLock(request.lock);
+        if (vendor === 'august') return august.lock(id).bolt === 'locked' ? 'LOCKED' : 'UNLOCKED';
+        if (vendor === 'seam') return seam.state.mustDevice(id).properties.locked ? 'LOCKED' : 'UNLOCKED';
+        return null;
+      }
       case 'shadowFail':
         spk.failShadowUpdates(request.count, { afterApply: request.afterApply });
         return true;
@@ -286,10 +292,7 @@ async function main(): Promise<void> {
 
 function splitLock(lock: string): [ChaosVendor, string] {
   const at = lock.indexOf('_');
-  const vendor = lock.slice(0, at) as ChaosVendor;
-  const id = lock.slice(at + 1);
-  if (vendor === 'seam') return [vendor, id];
-  return [vendor, id];
+  return [lock.slice(0, at) as ChaosVendor, lock.slice(at + 1)];
 }
 
 main().catch((err: unknown) => {

@@ -27,6 +27,8 @@ export interface ScenarioFigures {
   codesDoubled: number;
   /** Time from the end of a fault to the true state on MQTT. */
   recoveryMs: number[];
+  /** Locks whose MQTT state still differed from the vendor's three poll intervals after the faults. */
+  wrongStates: number;
   /** How the commands were answered: status or error code, and how many. */
   answers: Record<string, number>;
   notes: string[];
@@ -45,6 +47,7 @@ export interface ScenarioRecords {
   codesLost?: number;
   codesDoubled?: number;
   recoveryMs?: number[];
+  wrongStates?: number;
   notes?: string[];
 }
 
@@ -177,6 +180,7 @@ export function figuresOf(r: ScenarioRecords): ScenarioFigures {
     codesLost: r.codesLost ?? 0,
     codesDoubled: r.codesDoubled ?? 0,
     recoveryMs: r.recoveryMs ?? [],
+    wrongStates: r.wrongStates ?? 0,
     answers,
     notes,
   };

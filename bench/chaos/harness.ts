@@ -24,6 +24,8 @@ export interface HarnessOptions {
   locks?: LockCounts;
   /** Node arguments that run the CLI (default: the build in dist/). */
   cli?: string[];
+  /** After each scenario, wait for every lock's true state on MQTT and keep the time it took. */
+  measureRecovery?: boolean;
 }
 
 /** What a scenario hands back besides the commands it sent. */
@@ -177,6 +179,7 @@ export class Harness {
     const since = Date.now();
     const outcome = await scenario.run(this);
     await this.clearAllFaults();
+    const recovery = this.options.measureRecovery ? await this.timeToTruth(outcome.locks) : undefined;
     // Late retries and queued actuations land after the answers: give them a moment to show.
     await delay(1500);
     const locks = new Set(outcome.locks);
@@ -190,10 +193,36 @@ export class Harness {
       states: this.commander.states,
       codesLost: outcome.codesLost,
       codesDoubled: outcome.codesDoubled,
-      recoveryMs: outcome.recoveryMs,
-      notes: outcome.notes,
+      recoveryMs: outcome.recoveryMs ?? recovery?.ms,
+      wrongStates: recovery?.wrong,
+      notes: [...(outcome.notes ?? []), ...(recovery?.notes ?? [])],
     };
     return figuresOf(records);
+  }
+
+  /**
+   * From the end of a scenario's faults: how long until each lock's published state is its true state
+   * at the vendor (0 when it already was). Gives up after three poll intervals and says so.
+   */
+  private async timeToTruth(locks: string[]): Promise<{ ms: number[]; notes: string[]; wrong: number }> {
+    const end = Date.now();
+    const ms: number[] = [];
+    const notes: string[] = [];
+    const wrong: string[] = [];
+    await Promise.all(
+      locks.map(async (lock) => {
+        const truth = await this.emulators.ask<string | null>({ op: 'truth', lock });
+        if (!truth) return;
+        if (this.commander.lastState(lock) === truth) return ms.push(0);
+        const at = await this.commander.waitState(lock, (s) => s === truth, end, 3 * this.pollMs + 5000);
+        if (at !== undefined) return ms.push(at - end);
+        wrong.push(lock);
+        notes.push(
+          `${lock}: MQTT shows ${this.commander.lastState(lock)}, the vendor ${truth}, ${Math.round((Date.now() - end) / 1000)} s after the faults ended`,
+        );
+      }),
+    );
+    return { ms, notes, wrong: wrong.length };
   }
 
   async stop(): Promise<void> {

@@ -7,7 +7,7 @@ export type ChaosVendor = 'august' | 'seam' | 'smartphonekey';
 export type LockCounts = Record<ChaosVendor, number>;
 
 /** The pool of `npm run chaos`; the sample test asks for a smaller one. */
-export const LOCK_COUNTS: LockCounts = { august: 56, seam: 100, smartphonekey: 24 };
+export const LOCK_COUNTS: LockCounts = { august: 64, seam: 100, smartphonekey: 24 };
 
 /** Vendor lock ids, stable across runs (index i of the pool). */
 export function vendorLockId(vendor: ChaosVendor, i: number): string {
@@ -66,6 +66,8 @@ export type ControlRequest =
   | { op: 'online'; lock: string; online: boolean }
   | { op: 'manual'; lock: string; locked: boolean }
   | { op: 'shadowFail'; count: number; afterApply: boolean }
+  /** The lock's true state at the vendor (LOCKED/UNLOCKED), or null where it has none (SmartphoneKey). */
+  | { op: 'truth'; lock: string }
   /** How many live codes with this name (Seam) or PIN (August) each lock holds at the vendor. */
   | { op: 'codes'; name: string; code: string; locks: string[] }
   | { op: 'requestCount'; vendor: ChaosVendor | 'unloc'; since: number };

@@ -9,17 +9,32 @@ import type { RestartableMosquitto } from './mosquitto';
  * kill -9 `killAfterMs` into a code set to `perVendor` August and Seam locks each (August reads each
  * lock on its own, so its part takes longer); after a restart each lock must hold the code exactly once.
  */
-export function killDuringCodeSet(killAfterMs: number, perVendor: number, code: string): Scenario {
+export function killDuringCodeSet(
+  killAfterMs: number | undefined,
+  perVendor: number,
+  code: string,
+): Scenario {
   return {
-    name: `kill -9 ${killAfterMs} ms into a code set to ${perVendor * 2} locks`,
+    name:
+      killAfterMs === undefined
+        ? `code set to ${perVendor * 2} locks, no kill (the control case)`
+        : `kill -9 ${killAfterMs} ms into a code set to ${perVendor * 2} locks`,
     mode: 'aggregate',
     async run(h) {
       const locks = [...h.take('august', perVendor), ...h.take('seam', perVendor)];
-      const name = `Chaos kill ${killAfterMs}`;
-      await h.request('codes/set', { name, lockIds: locks, code, transaction: `codes-${killAfterMs}` });
-      await delay(killAfterMs);
-      await h.daemon.kill9();
-      await h.daemon.start();
+      const name = `Chaos kill ${killAfterMs ?? 'none'}`;
+      const transaction = `codes-${killAfterMs ?? 'none'}-${Date.now()}`;
+      await h.request('codes/set', {
+        name,
+        lockIds: locks,
+        code,
+        transaction: `codes-${killAfterMs ?? 'none'}`,
+      });
+      if (killAfterMs !== undefined) {
+        await delay(killAfterMs);
+        await h.daemon.kill9();
+        await h.daemon.start();
+      }
       // Settled: every lock holds the code, or nothing changed for 20 s (capped at 120 s).
       const started = Date.now();
       let last = '';
@@ -41,7 +56,10 @@ export function killDuringCodeSet(killAfterMs: number, perVendor: number, code: 
         locks,
         codesLost: values.filter((n) => n === 0).length,
         codesDoubled: values.filter((n) => n > 1).length,
-        notes: [`codes at the vendor per lock after the restart: ${values.join(',')}`],
+        notes: [
+          `codes at the vendor per lock: ${values.join(',')}`,
+          `answer to the code set: ${JSON.stringify(h.commander.requestAnswers.get(transaction) ?? 'none').slice(0, 600)}`,
+        ],
       };
     },
   };

@@ -40,7 +40,12 @@ async function main(): Promise<number> {
   const figures: ScenarioFigures[] = [];
   const notes: string[] = [];
   log('starting the emulators and lockbridge run (embedded broker)');
-  const h = await Harness.start({ ...OPTIONS, verbose: process.env.CHAOS_VERBOSE === '1', log });
+  const h = await Harness.start({
+    ...OPTIONS,
+    verbose: process.env.CHAOS_VERBOSE === '1',
+    measureRecovery: true,
+    log,
+  });
   const broker = mosquittoBinary ? new RestartableMosquitto(mosquittoBinary) : undefined;
   // Ctrl-C: the emulators, the daemon and mosquitto go with us.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
@@ -61,6 +66,7 @@ async function main(): Promise<number> {
       ...ALL_FAULT_SCENARIOS,
       outage(30),
       daemonRestart,
+      killDuringCodeSet(undefined, 5, '3715'),
       killDuringCodeSet(300, 5, '4826'),
       killDuringCodeSet(700, 5, '5937'),
       killDuringCodeSet(3000, 5, '6148'),
@@ -76,8 +82,8 @@ async function main(): Promise<number> {
           rateLimited(1),
           augustBusy(1),
           unauthorizedMidCommand,
-          offlineLocks,
-          reusedTransactions,
+          offlineLocks(),
+          reusedTransactions(),
         ].map(onMqtt5Broker),
         brokerRestart(broker),
         fuzz(FUZZ_MESSAGES / 2, 5, seed + 1),

@@ -106,7 +106,7 @@ export const rateLimited = (perVendor = 2): Scenario => {
 };
 
 export const augustBusy = (perVendor = 2): Scenario =>
-  faultScenario('423 (August busy)', ['august'], () => ({ status: 423, count: 3 }), 2000, perVendor);
+  faultScenario('423 (August busy)', ['august'], () => ({ status: 423, count: 3 }), 4000, perVendor);
 
 export const badGateway = (perVendor = 2): Scenario =>
   faultScenario('502', VENDORS, () => ({ status: 502, count: 2 }), 2500, perVendor);
@@ -149,12 +149,12 @@ export const shadowBadGateway: Scenario = {
 };
 
 /** Locks that are offline when the command comes, back online after its deadline. */
-export const offlineLocks: Scenario = {
+export const offlineLocks = (vendors: ChaosVendor[] = VENDORS): Scenario => ({
   name: 'offline locks',
   mode: 'sequential',
   countLateActuations: true,
   async run(h) {
-    const locks = VENDORS.flatMap((v) => h.take(v, 1));
+    const locks = vendors.flatMap((v) => h.take(v, 1));
     for (const lock of locks) await h.emulators.ask({ op: 'online', lock, online: false });
     // Long enough for a poll (and SmartphoneKey's list) to show them offline.
     await delay(h.pollMs + 1500);
@@ -164,14 +164,14 @@ export const offlineLocks: Scenario = {
     await delay(3000); // a queued open would run now
     return { locks };
   },
-};
+});
 
 /** Two commands with one transaction: each is a command of its own at the vendor. */
-export const reusedTransactions: Scenario = {
+export const reusedTransactions = (vendors: ChaosVendor[] = VENDORS): Scenario => ({
   name: 'reused transactions',
   mode: 'sequential',
   async run(h) {
-    const locks = VENDORS.flatMap((v) => h.take(v, 1));
+    const locks = vendors.flatMap((v) => h.take(v, 1));
     for (const lock of locks) {
       const transaction = `reused-${lock}`;
       for (let round = 0; round < 2; round++) {
@@ -182,7 +182,7 @@ export const reusedTransactions: Scenario = {
     }
     return { locks };
   },
-};
+});
 
 /** 50 commands to one lock at once: queued, refused when stale, never sent late, never doubled. */
 export const concurrentOneLock = (perLock = 25): Scenario => ({
@@ -275,8 +275,8 @@ export const ALL_FAULT_SCENARIOS: Scenario[] = [
   badGateway(),
   shadowBadGateway,
   droppedConnections(),
-  offlineLocks,
-  reusedTransactions,
+  offlineLocks(),
+  reusedTransactions(),
   concurrentOneLock(),
   concurrentManyLocks,
 ];

@@ -2,12 +2,13 @@ import { strict as assert } from 'node:assert';
 import { SOURCE_CLI } from '../../bench/chaos/daemon-process';
 import { Harness, type Scenario } from '../../bench/chaos/harness';
 import {
-  badGateway,
-  concurrentOneLock,
-  droppedConnections,
+  augustBusy,
   latencyBeyondTimeout,
+  offlineLocks,
   rateLimited,
+  reusedTransactions,
   shadowBadGateway,
+  unauthorizedMidCommand,
 } from '../../bench/chaos/scenarios';
 
 /**
@@ -16,16 +17,19 @@ import {
  * the vendor after its deadline, actuated twice, or never answered, and on a daemon crash. Counts only:
  * no timing is asserted. The daemon runs from the TypeScript source, so a stale build hides nothing.
  *
- * Scenarios of the full matrix not here yet fail on main today (see the chaos report): 423, 401 with a
- * slow re-login, offline locks, reused transactions. Add them as their fixes land.
+ * Not here: the daemon and broker restarts (commands sent meanwhile go unanswered on main today) and
+ * kill -9 during a code set (codes lost); add them as their fixes land. 502, dropped connections and
+ * concurrency run in `npm run chaos` only, and offline locks and reused transactions run on
+ * SmartphoneKey only (issue 14 items 5 and 4), to keep the sample short.
  */
 const SAMPLE: Scenario[] = [
   latencyBeyondTimeout(1),
   rateLimited(1),
-  badGateway(1),
-  droppedConnections(1),
+  augustBusy(1),
+  unauthorizedMidCommand,
   shadowBadGateway,
-  concurrentOneLock(5),
+  offlineLocks(['smartphonekey']),
+  reusedTransactions(['smartphonekey']),
 ];
 
 describe('chaos sample: no late, doubled or unanswered command under vendor faults', function () {
@@ -37,7 +41,7 @@ describe('chaos sample: no late, doubled or unanswered command under vendor faul
     h = await Harness.start({
       pollIntervalSeconds: 5,
       commandTimeoutSeconds: 3,
-      locks: { august: 5, seam: 5, smartphonekey: 6 },
+      locks: { august: 4, seam: 3, smartphonekey: 7 },
       cli: SOURCE_CLI,
     });
   });
@@ -56,7 +60,10 @@ describe('chaos sample: no late, doubled or unanswered command under vendor faul
         crashes: h!.crashes.length,
       };
       assert.deepEqual(counts, { late: 0, doubled: 0, unanswered: 0, crashes: 0 }, f.notes.join('\n'));
-      // The scenario did reach the vendor: a count of zero is a finding, not an idle run.
-      assert.ok(f.sent > 0 && f.arrivals > 0, `sent ${f.sent}, vendor arrivals ${f.arrivals}`);
+      // The scenario did reach the vendor (an offline lock's command rightly does not): a count of
+      // zero is then a finding, not an idle run.
+      assert.ok(f.sent > 0, 'no command sent');
+      if (!scenario.name.startsWith('offline'))
+        assert.ok(f.arrivals > 0, `sent ${f.sent}, vendor arrivals 0`);
     });
 });

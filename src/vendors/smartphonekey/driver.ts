@@ -44,6 +44,8 @@ export interface SmartphoneKeyDriverOptions {
 interface LockIdentity {
   uuid: string;
   serialNumber?: string;
+  /** The lock's organisation: a delivery about this lock must carry it as detail.partnerId. */
+  orgId?: string;
 }
 
 interface Known {
@@ -185,7 +187,11 @@ export class SmartphoneKeyDriver implements VendorDriver {
     try {
       const info = await this.client.basicInfo(lockId);
       if (!info || typeof info.uuid !== 'string') return undefined;
-      const identity = { uuid: info.uuid, serialNumber: info.serialNumber };
+      const identity: LockIdentity = {
+        uuid: info.uuid,
+        serialNumber: info.serialNumber,
+        ...(typeof info.orgId === 'string' ? { orgId: info.orgId } : {}),
+      };
       this.identities[lockId] = identity;
       await writeJson(this.context.storage, IDENTITIES_FILE, this.identities);
       return identity;
@@ -355,9 +361,24 @@ export class SmartphoneKeyDriver implements VendorDriver {
       return undefined;
     });
     for (const push of pushes) {
+      if (push.type !== 'locks_changed' && !this.partnerMatches(push.vendorLockId, envelope.detail)) continue;
       if (push.type === 'activity') this.lastActions.set(push.vendorLockId, push.action);
       this.pushes.emit(push);
     }
+  }
+
+  /**
+   * Defence in depth (events-webhooks.mdx "confirm detail.partnerId equals your orgId"): a delivery
+   * that names another organisation than the lock's own (from basic-info) is not about this lock.
+   */
+  private partnerMatches(vendorLockId: string, detail: Record<string, unknown>): boolean {
+    const partnerId = detail.partnerId;
+    const orgId = this.identities[vendorLockId]?.orgId;
+    if (typeof partnerId !== 'string' || !orgId || partnerId === orgId) return true;
+    this.context.logger.debug(
+      `SmartphoneKey delivery for lock ${vendorLockId} names another partner; ignored`,
+    );
+    return false;
   }
 
   /**
@@ -368,7 +389,7 @@ export class SmartphoneKeyDriver implements VendorDriver {
     let vendorLockId: string | undefined;
     for (const [lockId, k] of this.known)
       if (k.owned?.thingName === update.thingName || k.uuid === update.thingName) vendorLockId = lockId;
-    if (!vendorLockId) return;
+    if (!vendorLockId || !this.partnerMatches(vendorLockId, { partnerId: update.partnerId })) return;
     if (!this.shadowGate.accept(update.thingName, update.version)) {
       this.context.logger.debug(`SmartphoneKey shadow version for lock ${vendorLockId} ignored`);
       return;

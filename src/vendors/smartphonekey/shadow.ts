@@ -23,6 +23,8 @@ export interface ShadowUpdate {
   thingName: string;
   version: number;
   report: ShadowReport;
+  /** The tenant the delivery names (eventbridge-schemas.yaml: nullable). */
+  partnerId?: string;
 }
 
 /** A field that the documents say is stringified JSON; an object is taken as it is. */
@@ -95,7 +97,12 @@ export function parseShadowUpdate(envelope: SpkWebhookEnvelope): ShadowUpdate | 
   const version = detail.version;
   if (typeof detail.thingName !== 'string' || !reported) return undefined;
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return undefined;
-  return { thingName: detail.thingName, version, report: matterLockReport(reported) };
+  return {
+    thingName: detail.thingName,
+    version,
+    report: matterLockReport(reported),
+    ...(typeof detail.partnerId === 'string' ? { partnerId: detail.partnerId } : {}),
+  };
 }
 
 export interface ShadowVersionGateOptions {

@@ -249,11 +249,11 @@ describe('SmartphoneKey driver', () => {
     await driver.start();
     emu.setWebhook(driver.webhookUrl, { bearer, duplicate: true });
     // Far enough apart that the open and the relock are reported in two separate moments.
-    emu.relockDelayMs = 80;
+    emu.relockDelayMs = 300;
     assert.ok((await driver.listLocks()).every((l) => l.capabilities.includes('push')));
     await driver.command('101', 'OPEN', opts('wh-1'));
     const states = () => pushes.flatMap((p) => (p.type === 'status' ? [p.status.state] : []));
-    await waitFor(() => states().includes('OPEN') && states().at(-1) === 'LOCKED');
+    await waitFor(() => states().includes('OPEN') && states().at(-1) === 'LOCKED', 10_000);
     const activity = pushes.filter((p) => p.type === 'activity');
     assert.equal(activity.length, 1, 'duplicate deliveries are deduped');
     assert.equal(activity[0].type === 'activity' && activity[0].action.action, 'OPEN');

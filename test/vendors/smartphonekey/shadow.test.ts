@@ -63,6 +63,7 @@ describe('SmartphoneKey shadow (documented Shadow Update, Matter bridge lock sha
       thingName: 'thing-1',
       version: 7,
       report: { online: true, state: 'UNLOCKED', door: 'closed', battery: 75, batteryLow: false },
+      partnerId: '<tenant-org-id>',
     });
     const asObject = documented(reported, 7);
     asObject.detail.reportedState = reported;

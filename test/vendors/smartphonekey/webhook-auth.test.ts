@@ -115,6 +115,36 @@ describe('SmartphoneKey webhook authentication (every documented type, constant 
     await driver.stop();
   });
 
+  it("an authenticated delivery naming another partner than the lock's organisation is ignored", async () => {
+    const { driver, pushes } = spkDriver(base, {
+      webhook: { listenPort: 0, auth: { type: 'bearer_token', secret: SECRET } },
+    });
+    await driver.start();
+    const send = (partnerId: string, version: number) =>
+      fetch(driver.webhookUrl as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+        body: JSON.stringify({
+          id: `p-${partnerId}-${version}`,
+          source: 'spk.iot.shadow',
+          'detail-type': 'Shadow Update',
+          detail: {
+            partnerId,
+            thingName: 'spk-lock-101',
+            reportedState: '{"available":true,"1/257/0":2}',
+            version,
+          },
+        }),
+      }).then((r) => r.status);
+    // Lock 101 belongs to org-a (basic-info); the documents say to confirm detail.partnerId.
+    assert.equal(await send('org-b', 5), 200);
+    assert.equal(pushes.length, 0);
+    assert.equal(await send('org-a', 6), 200);
+    assert.equal(pushes.length, 1);
+    assert.equal(pushes[0].type === 'status' && pushes[0].status.state, 'UNLOCKED');
+    await driver.stop();
+  });
+
   it('a custom-header type without a header name is a configuration error', () => {
     assert.throws(
       () => spkDriver(base, { webhook: { listenPort: 0, auth: { type: 'header', secret: SECRET } } }),

@@ -52,6 +52,9 @@ export function killDuringCodeSet(
         await delay(1000);
       }
       const values = Object.values(counts);
+      // The answer, when one comes (a code set can outlast the counting: August confirms by read-back).
+      for (let waited = 0; waited < 15_000 && !h.commander.requestAnswers.has(transaction); waited += 500)
+        await delay(500);
       return {
         locks,
         codesLost: values.filter((n) => n === 0).length,

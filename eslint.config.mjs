@@ -15,6 +15,41 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Two independent readings of every vendor API: an emulator written from the vendor's documents
+  // never shares a path, type or table with the driver it tests, or a misreading could never fail.
+  {
+    files: ['src/emulators/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/vendors', '**/vendors/**'],
+              message:
+                'Emulators are an independent reading of the vendor documents: never import src/vendors/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/vendors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/emulators', '**/emulators/**'],
+              message: 'Drivers never import the emulators they are tested against.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli.ts', 'src/cli/**/*.ts', 'scripts/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },

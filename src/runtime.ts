@@ -69,6 +69,7 @@ export async function createRuntime(
     maxPollIntervalMs: (config.polling?.maxIntervalSeconds ?? 900) * 1000,
     commandTimeoutMs: (config.commands?.timeoutSeconds ?? 30) * 1000,
     commandExpiryMs: (config.commands?.expirySeconds ?? 60) * 1000,
+    commandSendMarginMs: config.commands?.sendMarginMs,
     codeConfirmTimeoutMs: (config.codes?.confirmTimeoutSeconds ?? 60) * 1000,
     codeService: options.codeService ?? defaultCodeService(),
     ...options.hub,

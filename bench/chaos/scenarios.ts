@@ -84,14 +84,26 @@ export const latencyBeyondTimeout = (perVendor = 2): Scenario =>
     perVendor,
   );
 
-export const rateLimited = (perVendor = 2): Scenario =>
-  faultScenario(
+export const rateLimited = (perVendor = 2): Scenario => {
+  const retryAfterSeconds = 4;
+  const scenario = faultScenario(
     '429 with Retry-After',
     VENDORS,
-    () => ({ status: 429, retryAfterSeconds: 4, count: 1 }),
+    () => ({ status: 429, retryAfterSeconds, count: 1 }),
     2000,
     perVendor,
   );
+  return {
+    ...scenario,
+    async run(h) {
+      const result = await scenario.run(h);
+      // The 429 paused each account's requests for Retry-After: the next scenario starts after it,
+      // or its commands would be refused unsent (rightly) and it would test nothing.
+      await delay(retryAfterSeconds * 1000 + 500);
+      return result;
+    },
+  };
+};
 
 export const augustBusy = (perVendor = 2): Scenario =>
   faultScenario('423 (August busy)', ['august'], () => ({ status: 423, count: 3 }), 4000, perVendor);

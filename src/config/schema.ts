@@ -269,6 +269,13 @@ export const configSchema = {
       properties: {
         timeoutSeconds: { type: 'number', minimum: 1, maximum: 300 },
         expirySeconds: { type: 'number', minimum: 1 },
+        sendMarginMs: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 10_000,
+          description:
+            'A command request is not sent with less than this left before its deadline: the time it takes to reach the vendor (default 250)',
+        },
       },
     },
     codes: {

@@ -190,7 +190,7 @@ export interface LockbridgeConfig {
   accounts: AccountConfig[];
   mqtt?: MqttConfig;
   polling?: { intervalSeconds?: number; maxIntervalSeconds?: number };
-  commands?: { timeoutSeconds?: number; expirySeconds?: number };
+  commands?: { timeoutSeconds?: number; expirySeconds?: number; sendMarginMs?: number };
   codes?: { confirmTimeoutSeconds?: number };
   logLevel?: LogLevel;
 }

@@ -5,6 +5,13 @@ import { systemClock, type Clock } from './clock';
 export const OUTCOME_UNKNOWN = 'outcome_unknown';
 
 /**
+ * The least time a request must have left when it is written (default). A request needs time to reach
+ * the vendor: one written 10 ms before the deadline arrives after it (40 ms late was seen on a loaded
+ * machine, over loopback). Over the internet, allow more (commands.sendMarginMs).
+ */
+export const DEFAULT_SEND_MARGIN_MS = 250;
+
+/**
  * The deadline of one lock command, carried from the hub down to the HTTP layer. Nothing that carries
  * it is sent after it: every wait (request budget, Retry-After, backoff, re-login, busy retry) and the
  * moment just before a request is written check it. Its signal aborts at the deadline, so a wait or an
@@ -25,6 +32,8 @@ export class CommandDeadline {
     readonly at: number,
     private readonly clock: Clock = systemClock,
     private readonly lockId?: string,
+    /** A request is not written with less than this left before `at` (it would arrive late). */
+    readonly sendMarginMs = 0,
   ) {
     const ms = at - clock.now();
     if (ms <= 0) this.fire();
@@ -41,6 +50,20 @@ export class CommandDeadline {
 
   remainingMs(): number {
     return Math.max(0, this.at - this.clock.now());
+  }
+
+  /** The time left to write a request that must arrive before the deadline. */
+  sendableMs(): number {
+    return Math.max(0, this.remainingMs() - this.sendMarginMs);
+  }
+
+  /**
+   * The last check before a request is written: throws the command's answer when the deadline has
+   * come or is nearer than the send margin (the request would reach the vendor after it).
+   */
+  checkSend(): void {
+    this.check();
+    if (this.sendMarginMs > 0 && this.remainingMs() < this.sendMarginMs) throw this.error();
   }
 
   /** True once the deadline has come, by the injected clock or by the timer. */

@@ -154,7 +154,7 @@ export class HttpClient {
       deadline?.check();
       if (this.budget) {
         // A wait that cannot end before the deadline (a 429 pause of the account) is refused at once.
-        if (deadline && this.budget.delayMs() >= deadline.remainingMs()) throw deadline.error();
+        if (deadline && this.budget.delayMs() >= deadline.sendableMs()) throw deadline.error();
         try {
           await this.budget.take(signal);
         } catch (err) {
@@ -162,8 +162,9 @@ export class HttpClient {
           throw err;
         }
       }
-      // The last check before the socket write: nothing goes out after the deadline.
-      deadline?.check();
+      // The last check before the socket write: nothing goes out that would reach the vendor after
+      // the deadline (the send margin is the time a request takes to arrive).
+      deadline?.checkSend();
       let failure: FailureKind;
       let mapped: LockbridgeError;
       const started = Date.now();

@@ -32,7 +32,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LockbridgeError, toLockbridgeError } from '../core/errors';
-import { CommandDeadline } from '../core/deadline';
+import { CommandDeadline, DEFAULT_SEND_MARGIN_MS } from '../core/deadline';
 import type { Clock } from '../core/clock';
 import type { CommandRequest, CommandResult, Confirmation, Lock, LockStatus } from '../core/model';
 import { LOCK_COMMANDS, hasCapability } from '../core/model';
@@ -47,6 +47,8 @@ export interface CommandRunnerDeps {
   logger: Logger;
   timeoutMs: number;
   expiryMs: number;
+  /** A request is not written with less than this left before the deadline (default 250 ms). */
+  sendMarginMs?: number;
   /** Delays between read-backs while confirming a command. */
   readbackDelaysMs: number[];
   getLock(lockId: string): Lock;
@@ -160,6 +162,7 @@ export class CommandRunner {
       Math.min(expiresAt, started + timeoutMs),
       this.deps.clock,
       request.lockId,
+      this.deps.sendMarginMs ?? DEFAULT_SEND_MARGIN_MS,
     );
     const sendSignal = AbortSignal.any([controller.signal, deadline.signal]);
     let sending = true;

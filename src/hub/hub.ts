@@ -47,6 +47,8 @@ export interface LockHubOptions {
   commandTimeoutMs?: number;
   /** Default expiry of a command that carries none (default 60 s). */
   commandExpiryMs?: number;
+  /** A request is not written with less than this left before its command's deadline (default 250). */
+  commandSendMarginMs?: number;
   readbackDelaysMs?: number[];
   codeConfirmTimeoutMs?: number;
   codeService?: CodeServiceFactory;
@@ -123,6 +125,7 @@ export class LockHub implements LockSource {
       logger: this.logger,
       timeoutMs: options.commandTimeoutMs ?? 30_000,
       expiryMs: options.commandExpiryMs ?? 60_000,
+      sendMarginMs: options.commandSendMarginMs,
       readbackDelaysMs: options.readbackDelaysMs ?? [500, 1000, 2000, 3000, 5000, 8000, 10_000],
       getLock: (id) => this.lockOrThrow(id),
       driverFor: (id) => {

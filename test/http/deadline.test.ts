@@ -94,3 +94,48 @@ describe('http: the deadline in HttpClient (injected clock, real server)', () =>
     deadline.dispose();
   });
 });
+
+describe('http: the send margin (a request must have time to reach the vendor)', () => {
+  let server: EmulatorServer;
+  let url: string;
+  beforeEach(async () => {
+    server = new EmulatorServer({ name: 'x', errorShape: (status, message) => ({ status, message }) });
+    server.route('PUT', '/unlock', () => ({ status: 200, body: { ok: true } }));
+    url = await server.listen();
+  });
+  afterEach(() => server.close());
+
+  it('a request with less than the margin left is not written: expired, nothing at the vendor', async () => {
+    const clock = manualClock();
+    const client = new HttpClient({ vendor: 'x', baseURL: url });
+    // 100 ms left, 250 ms needed to arrive in time.
+    const deadline = new CommandDeadline(clock.now() + 100, clock, 'lock-1', 250);
+    const err = await answerOf(client.request({ method: 'PUT', url: '/unlock', deadline }));
+    assert.equal(err.code, 'expired');
+    assert.equal(server.requests.length, 0);
+    deadline.dispose();
+  });
+
+  it('a request with more than the margin left goes out', async () => {
+    const clock = manualClock();
+    const client = new HttpClient({ vendor: 'x', baseURL: url });
+    const deadline = new CommandDeadline(clock.now() + 1_000, clock, 'lock-1', 250);
+    const res = await client.request({ method: 'PUT', url: '/unlock', deadline });
+    assert.equal(res.status, 200);
+    assert.equal(server.requests.length, 1);
+    deadline.dispose();
+  });
+
+  it('a budget wait that would leave less than the margin is refused at once', async () => {
+    const clock = manualClock();
+    const budget = new RequestBudget({ capacity: 5, refillPerSecond: 5 }, clock.now);
+    budget.pause(800);
+    const client = new HttpClient({ vendor: 'x', baseURL: url, budget });
+    // The pause ends 200 ms before the deadline: too late to arrive with a 250 ms margin.
+    const deadline = new CommandDeadline(clock.now() + 1_000, clock, 'lock-1', 250);
+    const err = await answerOf(client.request({ method: 'PUT', url: '/unlock', deadline }));
+    assert.equal(err.code, 'expired');
+    assert.equal(server.requests.length, 0);
+    deadline.dispose();
+  });
+});

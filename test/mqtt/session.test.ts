@@ -168,7 +168,27 @@ describe('mqtt bridge: a persistent session, so no command vanishes while it sta
       JSON.stringify({ command: 'LOCK', transaction: 'old-timed', expires_at: Date.now() + 30_000 }),
     );
 
+    await c.subscribe('lockbridge/bridge/response/#');
+    const codeAnswer = c
+      .waitFor(
+        'lockbridge/bridge/response/codes/create',
+        (j) => isRecord(j) && j.transaction === 'old-code',
+        15_000,
+      )
+      .then((m) => tryJson(m.payload) as { status: string; error?: { code: string } });
+    const readAnswer = c
+      .waitFor('lockbridge/bridge/response/locks', (j) => isRecord(j) && j.transaction === 'old-read', 15_000)
+      .then((m) => tryJson(m.payload) as { status: string });
+    await c.publish(
+      'lockbridge/bridge/request/codes/create',
+      JSON.stringify({ lock: FRONT, name: 'Late guest', code: '4826', transaction: 'old-code' }),
+    );
+    await c.publish('lockbridge/bridge/request/locks', JSON.stringify({ transaction: 'old-read' }));
+
     await bridgeOn(broker.url, 'lockbridge_restart_test');
+    // A request that changes something is refused like an untimed command; a read is answered.
+    assert.equal((await codeAnswer).error?.code, 'expired');
+    assert.equal((await readAnswer).status, 'ok');
     const refused = await untimed;
     assert.equal(refused.error?.code, 'expired');
     assert.match(refused.error?.message ?? '', /age is unknown/);

@@ -3,6 +3,7 @@ import type { IncomingMessage } from '../connection';
 import type { CommandGuard } from '../command-guard';
 import type { InFlightLimiter } from '../limiter';
 import type { OperationTable } from '../operations';
+import { heldRequestRefusal } from '../held-requests';
 import { Params, transactionOf } from '../params';
 import type { BridgeContext } from './extension';
 import { Extension } from './extension';
@@ -53,6 +54,8 @@ export class RequestsExtension extends Extension {
       }
       const params = Params.parse(message.payload, settings.maxPayloadBytes);
       transaction = params.transaction();
+      const stale = heldRequestRefusal(name, message, settings, this.ctx.clock.now());
+      if (stale) throw stale;
       const data = await this.limiter.run(() =>
         operation(params, { source, settings, guard: this.guard, message }),
       );

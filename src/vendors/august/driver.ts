@@ -466,7 +466,7 @@ export class AugustDriver implements VendorDriver {
         ) {
           const delay = this.tuning.busyRetryDelayMs * (attempt + 1);
           // A resend that could only go out after the deadline is not waited for.
-          if (delay >= options.deadline.remainingMs()) throw options.deadline.error();
+          if (delay >= options.deadline.sendableMs()) throw options.deadline.error();
           await sleep(delay, options.signal);
           options.deadline.check();
           continue;

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -44,7 +44,12 @@ export class RestartableMosquitto {
   }
 
   async start(): Promise<void> {
-    if (!this.dir) this.dir = await mkdtemp(join(tmpdir(), 'lockbridge-chaos-mosquitto-'));
+    if (!this.dir) {
+      this.dir = await mkdtemp(join(tmpdir(), 'lockbridge-chaos-mosquitto-'));
+      // mosquitto started as root runs as the user "mosquitto": it must be able to write its
+      // persistence file here, or it saves no session on restart (and says so only in its log).
+      await chmod(this.dir, 0o777);
+    }
     // The first start picks a free port (mosquitto cannot bind port 0); a restart keeps it.
     const fixed = this.port !== 0;
     for (let attempt = 1; ; attempt++) {

@@ -108,13 +108,13 @@ export class Commander {
     // embedded broker keeps nothing).
     const subscribeAll = () => {
       void v4
-        .subscribeAsync([`${BASE}/bridge/response/+`, `${BASE}/+/state`], { qos: 1 })
+        .subscribeAsync([`${BASE}/bridge/response/#`, `${BASE}/+/state`], { qos: 1 })
         .catch(() => undefined);
       void v5?.subscribeAsync(this.replyTopic, { qos: 1 }).catch(() => undefined);
     };
     v4.on('connect', subscribeAll);
     v5?.on('connect', subscribeAll);
-    await v4.subscribeAsync([`${BASE}/bridge/response/+`, `${BASE}/+/state`], { qos: 1 });
+    await v4.subscribeAsync([`${BASE}/bridge/response/#`, `${BASE}/+/state`], { qos: 1 });
     await v5?.subscribeAsync(this.replyTopic, { qos: 1 });
   }
 

@@ -58,6 +58,7 @@ function startAugust(): AugustEmulator {
       name: `Chaos August ${i}`,
       type: 17,
       doorSense: true,
+      keypad: true,
       state: 'locked',
       users: { [owner.userId]: 'superuser' },
     });

@@ -147,7 +147,11 @@ export function figuresOf(r: ScenarioRecords): ScenarioFigures {
 
   // Only where one command runs at a time on a lock: many at once move it back and forth by design.
   let backwards = 0;
-  for (const c of r.mode === 'sequential' ? lockCommands : []) {
+  // A command refused or failed at the vendor rightly shows the old state again; what moves after that
+  // is someone else's doing.
+  const mayHaveActed = (c: CommandRecord) =>
+    !c.answer || c.answer.status === 'ok' || c.answer.code === 'timeout';
+  for (const c of r.mode === 'sequential' ? lockCommands.filter(mayHaveActed) : []) {
     const next = commands.find((o) => o.lock === c.lock && o.sentAt > c.sentAt)?.sentAt ?? Infinity;
     const until = Math.min(next, (c.answer?.at ?? c.sentAt) + AFTER_ANSWER_MS);
     if (wentBackwards(c, r.states.get(c.lock) ?? [], until)) backwards += 1;

@@ -52,17 +52,29 @@ export function killDuringCodeSet(
         await delay(1000);
       }
       const values = Object.values(counts);
+      // The answer, when one comes (a code set can outlast the counting: August confirms by read-back).
+      for (let waited = 0; waited < 15_000 && !h.commander.requestAnswers.has(transaction); waited += 500)
+        await delay(500);
       return {
         locks,
         codesLost: values.filter((n) => n === 0).length,
         codesDoubled: values.filter((n) => n > 1).length,
         notes: [
           `codes at the vendor per lock: ${values.join(',')}`,
-          `answer to the code set: ${JSON.stringify(h.commander.requestAnswers.get(transaction) ?? 'none').slice(0, 600)}`,
+          `answer to the code set: ${answerText(h.commander.requestAnswers.get(transaction))}`,
         ],
       };
     },
   };
+}
+
+/** "ok", "error invalid_code: ...", or "none" (a killed daemon may never answer). */
+function answerText(answer: unknown): string {
+  if (!answer || typeof answer !== 'object') return 'none';
+  const a = answer as { status?: unknown; error?: { code?: unknown; message?: unknown } };
+  return a.status === 'ok'
+    ? 'ok'
+    : `${String(a.status)} ${String(a.error?.code)}: ${String(a.error?.message)}`;
 }
 
 /**

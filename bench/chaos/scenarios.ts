@@ -235,7 +235,9 @@ export function outage(seconds: number): Scenario {
         h.send(lock, h.toggle(lock), { expiresInMs: 2000, protocol: i % 2 === 0 ? 4 : 5 }),
       );
       await h.settle(records);
-      // A hand on the thumb turn during the outage: the truth the bridge must find once it can.
+      // A hand on the thumb turn during the outage (after the commands' answers have settled): the
+      // truth the bridge must find once it can.
+      await delay(2500);
       const truth = new Map<string, boolean>();
       const changedAt = Date.now();
       for (const lock of locks) {

@@ -51,7 +51,12 @@ async function main(): Promise<void> {
   });
 
   t0 = nowMs();
-  const bridge = await startMqttBridge({ source: hub, config: { url }, logger: silentLogger, version: '0.0.0' });
+  const bridge = await startMqttBridge({
+    source: hub,
+    config: { url },
+    logger: silentLogger,
+    version: '0.0.0',
+  });
   await waitFor(() => fullStateMs > 0 && fullDiscoveryMs > 0, 300_000, `${locks} states and discoveries`);
   // Let the rest of the discovery (a lock's later entity messages) arrive before counting.
   const settle = messages;

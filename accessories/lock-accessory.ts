@@ -17,6 +17,8 @@ import { BatteryService } from './services/battery';
 import { DOOR_SUBTYPE, DoorSensorService } from './services/door-sensor';
 import { UNLATCH_SUBTYPE, UnlatchService } from './services/unlatch';
 import { bindInformation, updateInformation } from './services/information';
+import { MomentaryOpenService } from './services/momentary-open';
+import { homeKitKindOf } from './homekit-kind';
 
 export interface LockAccessoryDeps {
   hap: HAP;
@@ -27,7 +29,7 @@ export interface LockAccessoryDeps {
   accountDown(account: string): boolean;
 }
 
-type Kind = 'battery' | 'door' | 'unlatch';
+type Kind = 'momentary' | 'battery' | 'door' | 'unlatch';
 
 /**
  * One lock in HomeKit: owns the accessory's services and tells them about the lock. It answers
@@ -104,6 +106,8 @@ export class LockAccessory implements LockHandle {
 
   private kindsOf(lock: Lock): Kind[] {
     const kinds: Kind[] = [];
+    // A lock that can only open is itself the momentary control (the platform skips locks with no action).
+    if (homeKitKindOf(lock) === 'momentary') kinds.push('momentary');
     if (hasCapability(lock, 'battery')) kinds.push('battery');
     if (hasCapability(lock, 'door_sensor')) kinds.push('door');
     // The unlatch control only where it differs from unlocking (see LockMechanismService.commandFor).
@@ -126,7 +130,9 @@ export class LockAccessory implements LockHandle {
     const accessory = this.accessory;
     bindInformation(this, accessory, name);
     const bindings: LockServiceBinding[] = [
-      new LockMechanismService(this, accessory, name),
+      kinds.includes('momentary')
+        ? new MomentaryOpenService(this, accessory, name, { primary: true, verb: 'open' })
+        : new LockMechanismService(this, accessory, name),
       new LockManagementService(this, accessory, name),
     ];
     if (kinds.includes('battery')) bindings.push(new BatteryService(this, accessory, name));

@@ -14,6 +14,7 @@ import { startLockSource, type StartedSource } from './lock-source-factory';
 import { parsePlatformConfig, type PlatformSettings } from './platform-config';
 import { PLATFORM_NAME, PLUGIN_NAME, STORAGE_FOLDER } from './settings';
 import { hapNameOf } from './state-mapping';
+import { homeKitKindOf, skipReason } from './homekit-kind';
 import { TwoFactorRelay } from './two-factor/relay';
 
 /** For tests: another way to start the source (the platform is otherwise constructed by Homebridge). */
@@ -33,6 +34,8 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
   private readonly hap: HAP;
   private readonly settings: PlatformSettings;
   private readonly accessories = new Map<string, LockAccessory>();
+  /** Locks with no remote action, by accessory UUID: logged once, never registered. */
+  private readonly skipped = new Set<string>();
   private started?: StartedSource;
   private unsubscribe?: Unsubscribe;
   private relay?: TwoFactorRelay;
@@ -115,8 +118,11 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
     const locks = await source.listLocks();
     this.sync(locks, source);
     const accounts = source.accounts();
+    const shown = locks.filter((l) => homeKitKindOf(l) !== 'none').length;
+    const skipped = locks.length - shown;
     this.log.info(
-      `Lockbridge is running: ${locks.length} lock(s) from ${accounts.length} account(s) in Apple Home`,
+      `Lockbridge is running: ${shown} lock(s) from ${accounts.length} account(s) in Apple Home` +
+        (skipped > 0 ? ` (${skipped} without remote action skipped)` : ''),
     );
   }
 
@@ -139,6 +145,11 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
 
   private upsert(lock: Lock): string {
     const uuid = accessoryUuid(this.hap, lock);
+    if (homeKitKindOf(lock) === 'none') {
+      this.skip(uuid, lock);
+      return uuid;
+    }
+    this.skipped.delete(uuid);
     let accessory = this.accessories.get(uuid);
     if (!accessory) {
       const platformAccessory = new this.api.platformAccessory<LockAccessoryContext>(
@@ -164,11 +175,23 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
     return uuid;
   }
 
-  private remove(accessories: LockAccessory[]): void {
+  /**
+   * A lock with no remote action gets no accessory: one log line the first time, and a cached accessory
+   * (from an older version, or from when the lock could still act) is removed.
+   */
+  private skip(uuid: string, lock: Lock): void {
+    const cached = this.accessories.get(uuid);
+    if (cached) this.remove([cached], false);
+    if (this.skipped.has(uuid)) return;
+    this.skipped.add(uuid);
+    this.log.info(cached ? `${skipReason(lock)}; its cached accessory is removed` : skipReason(lock));
+  }
+
+  private remove(accessories: LockAccessory[], logGone = true): void {
     if (accessories.length === 0) return;
     for (const a of accessories) {
       this.accessories.delete(a.accessory.UUID);
-      this.log.info(`Removed ${a.accessory.displayName}: the lock is gone from its account`);
+      if (logGone) this.log.info(`Removed ${a.accessory.displayName}: the lock is gone from its account`);
     }
     this.api.unregisterPlatformAccessories(
       PLUGIN_NAME,
@@ -184,13 +207,21 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
           this.upsert(event.lock);
           break;
         case 'lock_removed': {
+          this.skipped.delete(accessoryUuid(this.hap, event.lock));
           const accessory = this.accessories.get(accessoryUuid(this.hap, event.lock));
           if (accessory) this.remove([accessory]);
           break;
         }
-        case 'state':
-          this.accessories.get(accessoryUuid(this.hap, event.lock))?.update(event.lock);
+        case 'state': {
+          const uuid = accessoryUuid(this.hap, event.lock);
+          const accessory = this.accessories.get(uuid);
+          // New capabilities may change what the lock is in HomeKit: skipped, or added after a skip.
+          if (homeKitKindOf(event.lock) === 'none') {
+            if (accessory) this.skip(uuid, event.lock);
+          } else if (accessory) accessory.update(event.lock);
+          else if (this.skipped.has(uuid)) this.upsert(event.lock);
           break;
+        }
         case 'account':
           for (const accessory of this.accessories.values()) {
             if (accessory.context?.account === event.status.account) accessory.refresh();

@@ -68,9 +68,9 @@ export function killDuringCodeSet(
   };
 }
 
-/** "ok", "error invalid_code: ...", or "none" (a killed daemon may never answer). */
+/** "ok", "error invalid_code: ...", or none yet (August confirms each PIN by read-back: it takes a while). */
 function answerText(answer: unknown): string {
-  if (!answer || typeof answer !== 'object') return 'none';
+  if (!answer || typeof answer !== 'object') return 'none yet (15 s after the codes were counted)';
   const a = answer as { status?: unknown; error?: { code?: unknown; message?: unknown } };
   return a.status === 'ok'
     ? 'ok'

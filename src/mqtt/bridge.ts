@@ -14,6 +14,7 @@ import { MqttConnection } from './connection';
 import { EmbeddedBroker } from './embedded-broker';
 import { AccountsExtension } from './extensions/accounts';
 import { AvailabilityExtension } from './extensions/availability';
+import { BridgeInfoExtension } from './extensions/bridge-info';
 import { BridgeStateExtension, OFFLINE } from './extensions/bridge-state';
 import type { BridgeContext, CommandFailure, Extension } from './extensions/extension';
 import { HomeAssistantExtension } from './extensions/home-assistant';
@@ -22,6 +23,7 @@ import { LocksListExtension } from './extensions/locks-list';
 import { RequestsExtension } from './extensions/requests';
 import { SetCommandsExtension } from './extensions/set-commands';
 import { StatePublisherExtension } from './extensions/state-publisher';
+import { StateRequestsExtension } from './extensions/state-requests';
 import { InFlightLimiter } from './limiter';
 import { operations } from './operations';
 import { Responder } from './responder';
@@ -160,7 +162,9 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
   const extensions: Extension[] = [
     new SetCommandsExtension(ctx, guard, limiter),
     new RequestsExtension(ctx, operations, guard, limiter),
+    new StateRequestsExtension(ctx),
     new BridgeStateExtension(ctx),
+    new BridgeInfoExtension(ctx),
     new AccountsExtension(ctx),
     new StatePublisherExtension(ctx),
     new AvailabilityExtension(ctx),

@@ -32,11 +32,14 @@ export type AclVerdict = { ok: true } | { ok: false; reason: string };
  *   anything under the discovery prefix but Home Assistant's birth topic, so nobody can fake a lock
  *   state or plant an entity in Home Assistant;
  * - commands and requests come only from users with rights "command";
+ * - `<base>/<lock>/get` (publish a lock's known state again) is open to every user, read-only ones
+ *   included, since they may read that state anyway; like commands it must not be retained;
  * - users who may not send requests may not read responses either (they can carry PIN codes).
  */
 export class BrokerAcl {
   private readonly bridgeOwned: string[];
   private readonly commandFilters: string[];
+  private readonly getFilter: string;
   private readonly responseFilters: string[];
   private readonly users?: Map<string, BrokerUser>;
   /** Verified when the name is unknown, so timing does not tell which names exist. */
@@ -48,6 +51,7 @@ export class BrokerAcl {
       t.bridgeState,
       t.bridgeLocks,
       t.bridgeAccounts,
+      t.bridgeInfo,
       t.allResponses,
       `${t.base}/bridge/sync/#`,
       t.anyLock('state'),
@@ -58,6 +62,7 @@ export class BrokerAcl {
       `${options.discoveryPrefix}/#`,
     ];
     this.commandFilters = [t.anyLock('set'), t.allRequests];
+    this.getFilter = t.anyLock('get');
     this.responseFilters = [t.allResponses, t.anyLock('code')];
     if (options.users) this.users = new Map(options.users.map((u) => [u.username, u]));
     this.decoy = options.users?.[0]?.password ?? hashPasswordSync(randomBytes(16).toString('hex'));
@@ -94,6 +99,10 @@ export class BrokerAcl {
         return { ok: false, reason: 'this user may not send commands or requests' };
       // A retained command would run again for every new subscriber: refused at the door.
       if (retain) return { ok: false, reason: 'commands and requests must not be retained' };
+      return { ok: true };
+    }
+    if (topicMatches(this.getFilter, topic)) {
+      if (retain) return { ok: false, reason: 'get requests must not be retained' };
       return { ok: true };
     }
     // Home Assistant announces itself here; the bridge debounces what it does about it.

@@ -7,7 +7,7 @@
 export const BRIDGE_LEVEL = 'bridge';
 
 /** What a lock publishes or listens to under `<base>/<lock>/`. */
-export type LockTopicKind = 'state' | 'availability' | 'set' | 'activity' | 'code' | 'event';
+export type LockTopicKind = 'state' | 'availability' | 'set' | 'get' | 'activity' | 'code' | 'event';
 
 export class Topics {
   constructor(readonly base: string) {}
@@ -20,6 +20,9 @@ export class Topics {
   }
   get bridgeAccounts(): string {
     return `${this.base}/${BRIDGE_LEVEL}/accounts`;
+  }
+  get bridgeInfo(): string {
+    return `${this.base}/${BRIDGE_LEVEL}/info`;
   }
   /** The bridge's own barrier topic (see MqttConnection): only the bridge publishes under it. */
   get bridgeSync(): string {

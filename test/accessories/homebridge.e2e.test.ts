@@ -195,3 +195,92 @@ describe(`Homebridge end to end (${line.name})`, function () {
     assert.doesNotMatch(bridge.log, /Added /, 'no lock was added again');
   });
 });
+
+/**
+ * What each kind of lock becomes in Apple Home (issue 17, item 1), through the sandbox's SmartphoneKey
+ * (open only) and Unloc (no remote action) emulators started inside the Homebridge child.
+ */
+describe(`Homebridge end to end: locks by what they can do (${line.name})`, function () {
+  this.timeout(60_000);
+  let home: HomebridgeHome;
+  let identity: BridgeIdentity;
+  let bridge: HomebridgeProcess | undefined;
+  let controller: Controller | undefined;
+  let accessories: HapAccessory[];
+
+  const infoOf = (a: HapAccessory, type: string) =>
+    String(
+      a.services.find((s) => s.type === HAP.service.info)?.characteristics.find((c) => c.type === type)
+        ?.value ?? '',
+    );
+
+  before(async () => {
+    home = new HomebridgeHome();
+    identity = newIdentity();
+    home.writeConfig(identity, [
+      {
+        platform: 'Lockbridge',
+        name: 'Lockbridge',
+        accounts: [{ vendor: 'sandbox', id: 'demo', vendors: ['smartphonekey', 'unloc'] }],
+        polling: { intervalSeconds: 1, maxIntervalSeconds: 2 },
+        commands: { timeoutSeconds: 10 },
+      },
+    ]);
+    bridge = HomebridgeProcess.start(home, line);
+    await bridge.waitFor(READY);
+    controller = await Controller.pair(identity, await bridge.port());
+    accessories = (await controller.accessories()).filter((a) => a.aid !== 1);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(bridge?.log.slice(-6000));
+  });
+
+  after(async () => {
+    await controller?.close();
+    await bridge?.kill();
+    home?.remove();
+  });
+
+  it('gives a lock with no remote action (Unloc) no accessory, with one log line saying why', () => {
+    const skipped = [...bridge!.log.matchAll(/Skipped (.+?) \(unloc\): ([^\n]+)/g)];
+    assert.ok(skipped.length >= 2, 'the sandbox account sees at least two Unloc locks');
+    for (const s of skipped) assert.match(s[2], /no remote lock, unlock or open/);
+    assert.equal(new Set(skipped.map((s) => s[1])).size, skipped.length, 'one line per lock');
+    assert.deepEqual(
+      [...new Set(accessories.map((a) => infoOf(a, HAP.char.manufacturer)))],
+      ['SmartphoneKey'],
+      'only the SmartphoneKey locks are accessories',
+    );
+    assert.match(bridge!.log, new RegExp(`\\(${skipped.length} without remote action skipped\\)`));
+  });
+
+  it('shows a SmartphoneKey lock as a momentary lock: it opens on "unlock" and returns to secured', async () => {
+    const front = accessories.find((a) => infoOf(a, HAP.char.name) === 'Front Door')!;
+    assert.ok(front, 'the SmartphoneKey Front Door is an accessory');
+    const locks = front.services.filter((s) => s.type === HAP.service.lockMechanism);
+    assert.equal(locks.length, 1, 'one lock control, no separate Unlatch');
+    const current = charId(front, HAP.service.lockMechanism, HAP.char.lockCurrent)!;
+    const target = charId(front, HAP.service.lockMechanism, HAP.char.lockTarget)!;
+    const at = await controller!.read([current, target]);
+    assert.equal(at.get(current)!.value, 1, 'at rest it is secured');
+    assert.equal(at.get(target)!.value, 1);
+    await controller!.subscribe([current, target]);
+
+    const spkUrl = bridge!.log.match(/Sandbox: smartphonekey emulator at (http:\/\/127\.0\.0\.1:\d+)/)![1];
+    const opens = async () => {
+      const res = await fetch(`${spkUrl}/_emulator/requests`);
+      const body = (await res.json()) as { requests: Array<{ method: string; path: string }> };
+      return body.requests.filter((r) => r.method === 'POST' && /^\/locks\/\d+\/OpenLock$/.test(r.path));
+    };
+    assert.equal((await opens()).length, 0);
+    const since = controller!.mark();
+    await controller!.write(target, 0);
+    assert.equal(await controller!.waitForEvent(target, (v) => v === 1, since), 1, 'back to secured');
+    const sent = await opens();
+    assert.equal(sent.length, 1, 'one open reached SmartphoneKey');
+    assert.match(sent[0].path, /^\/locks\/1001\/OpenLock$/);
+    assert.equal((await controller!.readOne(current)).value, 1);
+    assert.doesNotMatch(bridge!.log, /open failed|unhandled/i);
+  });
+});

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockbridgePlatform, accessoryUuid } from '../../accessories/platform';
 import type { SourceStarter } from '../../accessories/platform';
+import type { LockEvent } from '../../src/core/events';
+import type { LockSource } from '../../src/core/lock-source';
+import type { Capability, Lock } from '../../src/core/model';
 import { startHubFixture, type HubFixture } from '../support/hub-fixture';
 import {
   FakeApi,
@@ -41,6 +44,26 @@ function mainLock(a: TestPlatformAccessory) {
   const s = a.services.find((x) => x.UUID === Service.LockMechanism.UUID && !x.subtype);
   assert.ok(s);
   return s;
+}
+
+/**
+ * The hub with some locks declaring other capabilities (as a SmartphoneKey or Unloc lock would), the
+ * rest passed through: the test vendor's locks can all lock and unlock.
+ */
+function withCapabilities(hub: LockSource, caps: Record<string, Capability[]>): LockSource {
+  const reshape = (lock: Lock): Lock =>
+    caps[lock.vendorLockId] ? { ...lock, capabilities: caps[lock.vendorLockId] } : lock;
+  return new Proxy(hub, {
+    get(target, prop) {
+      if (prop === 'listLocks') return async () => (await target.listLocks()).map(reshape);
+      if (prop === 'subscribe') {
+        return (listener: (e: LockEvent) => void) =>
+          target.subscribe((e) => listener('lock' in e ? ({ ...e, lock: reshape(e.lock) } as LockEvent) : e));
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 async function read(c: Char): Promise<unknown> {
@@ -210,6 +233,71 @@ describe('Homebridge platform over a LockSource (real hap-nodejs, fake Homebridg
       await read(unlatch.getCharacteristic(Characteristic.LockCurrentState)),
       Characteristic.LockCurrentState.SECURED,
     );
+  });
+
+  it('shows a lock that can only open as a momentary lock, and skips one with no remote action (removing its cached accessory)', async () => {
+    const first = start();
+    await first.launched;
+    const cache = first.api.registered.map((a) => a.restored());
+    first.api.emit('shutdown');
+    fixture.emulator.physical('front', 'unlocked');
+    await eventually(
+      'front unlocked',
+      async () => (await fixture.hub.getLock('testvendor_front')).status.state === 'UNLOCKED',
+    );
+    const source = withCapabilities(fixture.hub, {
+      front: ['open', 'battery', 'door_sensor', 'push'],
+      garage: ['battery', 'door_sensor', 'push'],
+    });
+    const second = start(cache, async () => ({ source, sandbox: [], stop: async () => undefined }));
+    await second.launched;
+    const skips = () => second.logs.filter((l) => /Skipped Garage/.test(l.message));
+    assert.deepEqual(
+      second.api.unregistered.map((a) => a.UUID),
+      [uuidOf('garage')],
+    );
+    assert.equal(skips().length, 1);
+    assert.match(skips()[0].message, /no remote lock, unlock or open.*cached accessory is removed/);
+    assert.ok(
+      second.logs.some((l) => /running: 2 lock\(s\).*1 without remote action skipped/.test(l.message)),
+    );
+
+    // The momentary lock rests at secured whatever the bolt did, and has no separate Unlatch control.
+    const front = cache.find((a) => a.UUID === uuidOf('front'))!;
+    const lock = mainLock(front);
+    assert.equal(front.getServiceById(Service.LockMechanism, 'unlatch'), undefined);
+    assert.equal(
+      await read(lock.getCharacteristic(Characteristic.LockCurrentState)),
+      Characteristic.LockCurrentState.SECURED,
+    );
+    await lock
+      .getCharacteristic(Characteristic.LockTargetState)
+      .handleSetRequest(Characteristic.LockTargetState.UNSECURED);
+    await eventually('open command', () => fixture.emulator.commands.some((c) => c.command === 'open'));
+    await eventually(
+      'back to secured',
+      async () =>
+        (await read(lock.getCharacteristic(Characteristic.LockTargetState))) ===
+        Characteristic.LockTargetState.SECURED,
+    );
+    assert.deepEqual(
+      fixture.emulator.commands.map((c) => `${c.lockId}:${c.command}`),
+      ['front:open'],
+    );
+
+    // A later state event of the skipped lock neither adds it nor logs again.
+    const seen = new Promise<void>((resolve) => {
+      const off = source.subscribe((e) => {
+        if (e.type === 'state' && e.lock.vendorLockId === 'garage') {
+          off();
+          resolve();
+        }
+      });
+    });
+    fixture.emulator.physical('garage', 'unlocked');
+    await seen;
+    assert.equal(skips().length, 1);
+    assert.equal(second.api.registered.length, 0);
   });
 
   it('moves the target with a physical change, so HomeKit never waits on a stale target', async () => {

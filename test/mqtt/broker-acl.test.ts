@@ -84,6 +84,17 @@ describe('mqtt topics and ACL', () => {
     assert.equal(acl(['alice']).mayPublish('alice', 'lockbridge/x/set').ok, false);
   });
 
+  it('lets every user ask for a state on <lock>/get, never retained, and only the bridge publish bridge/info', () => {
+    const a = acl(['alice'], [user('alice', 'a-pass', 'command'), user('bob', 'b-pass', 'read')]);
+    for (const who of ['alice', 'bob']) {
+      assert.equal(a.mayPublish(who, 'lockbridge/x/get').ok, true, who);
+      assert.equal(a.mayPublish(who, 'lockbridge/x/get', true).ok, false, who);
+      assert.equal(a.mayPublish(who, 'lockbridge/bridge/info').ok, false, who);
+    }
+    assert.equal(a.mayPublish('bob', 'lockbridge/x/set').ok, false, 'STATUS on set needs command rights');
+    assert.equal(a.mayPublish('lockbridge-x', 'lockbridge/bridge/info', true).ok, true);
+  });
+
   it("lets nobody but the bridge publish under the discovery prefix, Home Assistant's birth topic aside", () => {
     const a = acl([], [user('alice', 'a-pass', 'command')]);
     for (const retain of [true, false]) {

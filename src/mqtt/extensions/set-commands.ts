@@ -6,14 +6,21 @@ import { parseCommandEnvelope } from '../operations';
 import { Params, transactionOf } from '../params';
 import type { BridgeContext } from './extension';
 import { Extension } from './extension';
+import { republishState } from './state-requests';
 
-const PLAIN_COMMANDS = new Set(['LOCK', 'UNLOCK', 'OPEN']);
+/** STATUS (as nuki_hub takes it) reads the lock again from the vendor; it actuates nothing. */
+const PLAIN_COMMANDS = new Set(['LOCK', 'UNLOCK', 'OPEN', 'STATUS']);
 
 /**
- * `<base>/<lock>/set`: LOCK, UNLOCK, OPEN as plain payloads (Home Assistant's), or JSON
- * {"command", "transaction", "expires_at", "sent_at", "code"}. Every command ends in an answer on
- * `<base>/bridge/response/command` (and on an MQTT 5 response topic); a refusal is logged without
- * the payload.
+ * `<base>/<lock>/set`: LOCK, UNLOCK, OPEN, STATUS as plain payloads (Home Assistant's, and nuki_hub's
+ * STATUS), or JSON {"command", "transaction", "expires_at", "sent_at", "code"}. Every command ends in an
+ * answer on `<base>/bridge/response/command` (and on an MQTT 5 response topic); a refusal is logged
+ * without the payload.
+ *
+ * STATUS is no actuation: the hub reads the lock from the vendor (a vendor call, hence on this command
+ * topic and for users who may command, with the same expiry rules), needs no unlock code, and the state
+ * is published again afterwards even when nothing changed. `<base>/<lock>/get` is the free, read-only
+ * way to have the known state published again.
  */
 export class SetCommandsExtension extends Extension {
   constructor(
@@ -47,6 +54,7 @@ export class SetCommandsExtension extends Extension {
         logger.info(`${request.command} on ${lock.id} from MQTT`);
         return source.command(request);
       });
+      if (result.command === 'STATUS') await republishState(this.ctx, await source.getLock(lockId));
       await responder.ok('command', message, result, envelope.transaction);
     } catch (err) {
       const e = toLockbridgeError(err);
@@ -61,9 +69,13 @@ export class SetCommandsExtension extends Extension {
     const text = message.payload.length <= maxBytes ? message.payload.toString('utf8').trim() : '';
     if (PLAIN_COMMANDS.has(text.toUpperCase())) return { lockId, command: text.toUpperCase() };
     if (!text.startsWith('{'))
-      throw new LockbridgeError('invalid_input', 'Send LOCK, UNLOCK, OPEN or a JSON object with "command"', {
-        lockId,
-      });
+      throw new LockbridgeError(
+        'invalid_input',
+        'Send LOCK, UNLOCK, OPEN, STATUS or a JSON object with "command"',
+        {
+          lockId,
+        },
+      );
     return parseCommandEnvelope(Params.parse(message.payload, maxBytes), lockId);
   }
 }

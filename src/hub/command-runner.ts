@@ -27,8 +27,9 @@
  * 5. State ordering (item 11): a reading (poll, read-back) notes where it began in the cache's write
  *    sequence; one that began before the command's last change only fills unknowns, and polls leave a
  *    lock alone while a command runs on it (LockCache). So the state shown never goes backwards.
- * 6. After a failed command the transitional state is replaced at once by what we knew, and the truth
- *    is read in the background, so a rate-limit pause never delays the answer.
+ * 6. After a failed command the transitional state is replaced at once by what we knew (UNKNOWN after
+ *    a timeout, when the vendor may have acted), and the truth is read in the background, so a
+ *    rate-limit pause never delays the answer and the shown state never goes backwards.
  */
 import { randomUUID } from 'node:crypto';
 import { LockbridgeError, toLockbridgeError } from '../core/errors';
@@ -287,7 +288,8 @@ export class CommandRunner {
   }
 
   /**
-   * Never leaves a transitional state behind: shows what we knew (or JAMMED) at once, so the answer
+   * Never leaves a transitional state behind: shows what we know (JAMMED, UNKNOWN after a timeout, else
+   * the state before the command) at once, so the answer
    * is not held up, then reads the truth in the background. That reading is ordered like any other:
    * if a later command or push changed the lock meanwhile, it only fills unknowns.
    */
@@ -298,7 +300,11 @@ export class CommandRunner {
     before: LockStatus,
     error: LockbridgeError,
   ): void {
-    this.deps.applyStatus(lockId, error.code === 'jammed' ? { state: 'JAMMED' } : { state: before.state });
+    // A timeout means the vendor may have acted: showing the old state would be a guess that goes
+    // backwards when the command did land (UNLOCKING -> LOCKED -> UNLOCKED). UNKNOWN is what we know
+    // until the reading below (or a push or poll) says. A refusal (expired, 4xx ...) did nothing.
+    const shown = error.code === 'jammed' ? 'JAMMED' : error.code === 'timeout' ? 'UNKNOWN' : before.state;
+    this.deps.applyStatus(lockId, { state: shown });
     const since = this.deps.readingStart();
     const reading = withTimeout(driver.getLock(vendorLockId), 5000, this.closing.signal)
       .then((read) => void this.deps.applyReading(lockId, read.status, since))

@@ -104,15 +104,28 @@ describe('LockHub', () => {
     );
   });
 
-  it('times out a command that is never confirmed, and puts back the real state', async () => {
+  it('times out a command that is never confirmed: UNKNOWN at once (never the old state), then the real state', async () => {
     f = await startHubFixture({ emulator: { commandDelayMs: 60_000 }, hub: { commandTimeoutMs: 300 } });
+    const states: string[] = [];
+    f.hub.subscribe((e: LockEvent) => {
+      if (e.type === 'state' && e.lock.id === 'testvendor_front') states.push(e.lock.status.state);
+    });
     const err = await rejectsWith(
       f.hub.command({ lockId: 'testvendor_front', command: 'UNLOCK' }),
       'timeout',
     );
     assert.equal(err.lockId, 'testvendor_front');
-    // No transitional UNLOCKING left behind.
+    // No transitional UNLOCKING left behind, and no guess: the vendor may have acted.
+    assert.notEqual((await f.hub.getLock('testvendor_front')).status.state, 'UNLOCKING');
+    // The background read-back puts the real state (the emulator still holds the unlock) in its place.
+    for (let i = 0; i < 100 && (await f.hub.getLock('testvendor_front')).status.state !== 'LOCKED'; i++)
+      await new Promise((r) => setTimeout(r, 50));
     assert.equal((await f.hub.getLock('testvendor_front')).status.state, 'LOCKED');
+    assert.deepEqual(
+      states.slice(0, 2),
+      ['UNLOCKING', 'UNKNOWN'],
+      'UNLOCKING, then UNKNOWN, never LOCKED in between',
+    );
   });
 
   it('reports a jam as a jammed error and the JAMMED state', async () => {

@@ -13,6 +13,7 @@ import { MqttConnection } from './connection';
 import { EmbeddedBroker } from './embedded-broker';
 import { AccountsExtension } from './extensions/accounts';
 import { AvailabilityExtension } from './extensions/availability';
+import { BridgeHealthExtension } from './extensions/bridge-health';
 import { BridgeInfoExtension } from './extensions/bridge-info';
 import { BridgeStateExtension, OFFLINE } from './extensions/bridge-state';
 import type { BridgeContext, Extension } from './extensions/extension';
@@ -161,6 +162,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     new StateRequestsExtension(ctx),
     new BridgeStateExtension(ctx),
     new BridgeInfoExtension(ctx),
+    new BridgeHealthExtension(ctx, limiter),
     new AccountsExtension(ctx),
     new StatePublisherExtension(ctx),
     new AvailabilityExtension(ctx),

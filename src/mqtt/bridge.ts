@@ -50,6 +50,8 @@ export interface MqttBridgeOptions {
   clock?: Clock;
   /** Timers for debounced work (Home Assistant birth messages); tests fire them by hand. */
   timers?: Timers;
+  /** Timers for the periodic bridge/health (its own, so tests of debounced work see only theirs). */
+  healthTimers?: Timers;
   /** How long the first connection may take (default 10 s). */
   connectTimeoutMs?: number;
   /** Pause between reconnection attempts (default 2 s). */
@@ -162,7 +164,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     new StateRequestsExtension(ctx),
     new BridgeStateExtension(ctx),
     new BridgeInfoExtension(ctx),
-    new BridgeHealthExtension(ctx, limiter),
+    new BridgeHealthExtension(ctx, limiter, options.healthTimers ?? systemTimers),
     new AccountsExtension(ctx),
     new StatePublisherExtension(ctx),
     new AvailabilityExtension(ctx),

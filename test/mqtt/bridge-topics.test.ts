@@ -181,7 +181,7 @@ describe('mqtt bridge: bridge/health (issue 17, item 7)', function () {
   before(async () => {
     f = await startBridgeFixture(
       { healthIntervalSeconds: 30 },
-      { timers, clock: { now: () => Date.now() + offset } },
+      { healthTimers: timers, clock: { now: () => Date.now() + offset } },
     );
   });
   after(async () => {

@@ -1,5 +1,6 @@
 import { toLockbridgeError } from '../../core/errors';
 import type { InFlightLimiter } from '../limiter';
+import type { Timers } from '../timers';
 import type { BridgeContext } from './extension';
 import { Extension } from './extension';
 
@@ -35,6 +36,7 @@ export class BridgeHealthExtension extends Extension {
   constructor(
     ctx: BridgeContext,
     private readonly limiter: InFlightLimiter,
+    private readonly timers: Timers,
   ) {
     super(ctx);
   }
@@ -46,7 +48,7 @@ export class BridgeHealthExtension extends Extension {
 
   override async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer !== undefined) this.ctx.timers.clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     await super.stop();
   }
@@ -82,7 +84,7 @@ export class BridgeHealthExtension extends Extension {
     } finally {
       // The next one is scheduled after this one was handed over, so a slow broker never stacks them.
       if (!this.stopped)
-        this.timer = this.ctx.timers.setTimeout(() => {
+        this.timer = this.timers.setTimeout(() => {
           this.publish().catch((err) =>
             this.ctx.logger.warn(`Publishing bridge health failed: ${toLockbridgeError(err).message}`),
           );

@@ -212,6 +212,9 @@ export const mqttSchema = {
       properties: {
         enabled: { type: 'boolean' },
         prefix: { type: 'string', pattern: '^[^#+\\s]+$' },
+        discovery: { enum: ['device', 'entity'] },
+        retain: { type: 'boolean' },
+        deviceNames: { enum: ['auto', 'plain', 'vendor', 'account'] },
       },
     },
     publishCodes: { type: 'boolean' },

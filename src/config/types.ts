@@ -167,7 +167,16 @@ export interface MqttConfig {
     users?: EmbeddedUserConfig[];
     tls?: { cert: string; key: string; port?: number };
   };
-  homeAssistant?: { enabled?: boolean; prefix?: string };
+  homeAssistant?: {
+    enabled?: boolean;
+    prefix?: string;
+    /** `device` (default): one message per lock (Home Assistant 2024.11+); `entity`: one per entity. */
+    discovery?: 'device' | 'entity';
+    /** Retain discovery messages (default true; only the bridge may write under the prefix). */
+    retain?: boolean;
+    /** How device names tell locks apart: auto (default), plain, vendor, account. */
+    deviceNames?: 'auto' | 'plain' | 'vendor' | 'account';
+  };
   /** Publish PIN codes in code lists and responses. Off by default. */
   publishCodes?: boolean;
   /** Commands older than this (by their expires_at or sent_at) are refused. */

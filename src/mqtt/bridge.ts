@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { LockbridgeError, toLockbridgeError } from '../core/errors';
 import { mqttConfigProblems } from '../config/mqtt-rules';
 import type { LockSource } from '../core/lock-source';
+import { EventFanout } from '../core/events';
 import type { Logger } from '../core/logger';
 import { systemClock, type Clock } from '../core/clock';
 import type { MqttConfig } from '../config/types';
@@ -16,7 +17,7 @@ import { AvailabilityExtension } from './extensions/availability';
 import { BridgeHealthExtension } from './extensions/bridge-health';
 import { BridgeInfoExtension } from './extensions/bridge-info';
 import { BridgeStateExtension, OFFLINE } from './extensions/bridge-state';
-import type { BridgeContext, Extension } from './extensions/extension';
+import type { BridgeContext, CommandFailure, Extension } from './extensions/extension';
 import { HomeAssistantExtension } from './extensions/home-assistant';
 import { LockEventsExtension } from './extensions/lock-events';
 import { LocksListExtension } from './extensions/locks-list';
@@ -153,6 +154,9 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     clock,
     timers: options.timers ?? systemTimers,
     version: options.version ?? '0.0.0',
+    commandFailures: new EventFanout<CommandFailure>((err) =>
+      logger.error(`A command failure listener threw: ${String(err)}`),
+    ),
   };
   const guard = new CommandGuard(settings, clock);
   const limiter = new InFlightLimiter(options.maxInFlight ?? 64);

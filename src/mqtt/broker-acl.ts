@@ -59,6 +59,7 @@ export class BrokerAcl {
       t.anyLock('availability'),
       t.anyLock('activity'),
       t.anyLock('code'),
+      t.anyLock('event'),
       `${options.discoveryPrefix}/#`,
     ];
     this.commandFilters = [t.anyLock('set'), t.allRequests];

@@ -1,11 +1,16 @@
 /**
- * Home Assistant MQTT discovery payloads for one lock (pure; checked field by field in the tests):
- * a lock entity, battery and low-battery sensors and a door binary sensor, each with device info,
- * a unique id, and availability on both the bridge and the lock.
+ * Home Assistant MQTT discovery messages (pure; checked field by field in the tests). Two forms:
+ * - `device` (default; Home Assistant 2024.11+): one message per device on
+ *   `<prefix>/device/<node>/<object>/config`, its entities under `components`, each with `platform`;
+ * - `entity` (older Home Assistant): one message per entity on `<prefix>/<platform>/<node>/<uid>/config`.
+ * Unique ids are the same in both forms, so switching forms keeps the entities' ids and history.
  */
-import { hasCapability, type Lock } from '../core/model';
+import type { Lock } from '../core/model';
+import { bridgeComponents } from './ha/bridge-components';
+import { ALL_LOCK_OBJECTS, PLATFORM_OF, lockComponents, type Component } from './ha/lock-components';
 import { cleanId, discoveryTopic, type Topics } from './topics';
-import { codeFormatFor } from './unlock-code';
+
+export type DiscoveryForm = 'device' | 'entity';
 
 export interface DiscoveryOptions {
   topics: Topics;
@@ -13,140 +18,130 @@ export interface DiscoveryOptions {
   /** The node id under the prefix: the cleaned base topic, so two bridges never collide. */
   nodeId: string;
   version: string;
-  /** The lock's unlock code, if it has one (only its format is published, never the code). */
-  unlockCode?: string;
+  form: DiscoveryForm;
 }
 
 export interface DiscoveryMessage {
   topic: string;
-  payload: Record<string, unknown>;
+  /** null: an empty payload, which removes what was discovered there. */
+  payload: Record<string, unknown> | null;
 }
 
 export const SUPPORT_URL = 'https://github.com/lockbridge/homebridge-lockbridge';
-export type DiscoveryObject = 'lock' | 'battery' | 'battery_low' | 'door';
-const COMPONENT: Record<DiscoveryObject, string> = {
-  lock: 'lock',
-  battery: 'sensor',
-  battery_low: 'binary_sensor',
-  door: 'binary_sensor',
-};
+/** The bridge's object id: lock ids are `<vendor>_<id>`, so never this. */
+const BRIDGE_OBJECT = 'bridge';
 
-export function uniqueIdOf(nodeId: string, lockId: string, object: DiscoveryObject): string {
-  return cleanId(`${nodeId}_${lockId}_${object}`);
+export function uniqueIdOf(nodeId: string, objectId: string, component: string): string {
+  return cleanId(`${nodeId}_${objectId}_${component}`);
+}
+export function bridgeDeviceId(nodeId: string): string {
+  return cleanId(`${nodeId}_${BRIDGE_OBJECT}`);
 }
 
-export function discoveryTopicOf(
-  options: Pick<DiscoveryOptions, 'prefix' | 'nodeId'>,
-  lockId: string,
-  object: DiscoveryObject,
-): string {
-  return discoveryTopic(
-    options.prefix,
-    COMPONENT[object],
-    options.nodeId,
-    uniqueIdOf(options.nodeId, lockId, object),
-  );
+function origin(options: DiscoveryOptions): Record<string, unknown> {
+  return { name: 'Lockbridge', sw_version: options.version, support_url: SUPPORT_URL };
 }
 
-/** Every possible entity of a lock, for removal (an entity a lock never had is harmless to delete). */
-export const ALL_OBJECTS: DiscoveryObject[] = ['lock', 'battery', 'battery_low', 'door'];
+/** Wraps components in the configured form; `availability` is given to each entity that has it. */
+function assemble(
+  objectId: string,
+  device: Record<string, unknown>,
+  components: Map<string, Component>,
+  availability: (id: string) => Record<string, unknown>,
+  options: DiscoveryOptions,
+): DiscoveryMessage[] {
+  const entity = (id: string, c: Component): Record<string, unknown> => ({
+    unique_id: uniqueIdOf(options.nodeId, objectId, id),
+    ...availability(id),
+    ...c.config,
+  });
+  if (options.form === 'device') {
+    const cmps: Record<string, unknown> = {};
+    for (const [id, c] of components) cmps[id] = { platform: c.platform, ...entity(id, c) };
+    return [
+      {
+        topic: discoveryTopic(options.prefix, 'device', options.nodeId, objectId),
+        payload: { device, origin: origin(options), components: cmps },
+      },
+    ];
+  }
+  return [...components].map(([id, c]) => ({
+    topic: discoveryTopic(
+      options.prefix,
+      c.platform,
+      options.nodeId,
+      uniqueIdOf(options.nodeId, objectId, id),
+    ),
+    payload: { ...entity(id, c), device, origin: origin(options) },
+  }));
+}
 
-export function discoveryMessages(lock: Lock, options: DiscoveryOptions): DiscoveryMessage[] {
-  const { topics } = options;
-  const stateTopic = topics.lock(lock.id, 'state');
+export interface LockDiscoveryInput {
+  lock: Lock;
+  /** The device name (see ha/device-names.ts). */
+  name: string;
+  /** The lock's unlock code, if it has one (only its format is published, never the code). */
+  unlockCode?: string;
+}
+
+export function lockDiscovery(input: LockDiscoveryInput, options: DiscoveryOptions): DiscoveryMessage[] {
+  const { lock } = input;
+  const { topics, nodeId } = options;
   const device: Record<string, unknown> = {
-    identifiers: [cleanId(`${options.nodeId}_${lock.id}`)],
+    identifiers: [cleanId(`${nodeId}_${lock.id}`)],
     manufacturer: lock.manufacturer || lock.vendor,
     model: lock.model || 'Lock',
-    name: lock.name,
+    name: input.name,
+    via_device: bridgeDeviceId(nodeId),
   };
   if (lock.firmware) device.sw_version = lock.firmware;
   if (lock.serialNumber) device.serial_number = lock.serialNumber;
-  const common = (object: DiscoveryObject): Record<string, unknown> => ({
-    unique_id: uniqueIdOf(options.nodeId, lock.id, object),
-    state_topic: stateTopic,
+  const availability = {
     availability: [
       { topic: topics.bridgeState, value_template: '{{ value_json.state }}' },
       { topic: topics.lock(lock.id, 'availability') },
     ],
     availability_mode: 'all',
-    device,
-    origin: { name: 'Lockbridge', sw_version: options.version, support_url: SUPPORT_URL },
-  });
-
-  const lockEntity: Record<string, unknown> = {
-    ...common('lock'),
-    // null: the entity takes the device's name, as Home Assistant recommends for a device's main feature.
-    name: null,
-    command_topic: topics.lock(lock.id, 'set'),
-    // UNKNOWN becomes "None", Home Assistant's payload_reset, which shows the state as unknown.
-    value_template: "{{ value_json.state if value_json.state != 'UNKNOWN' else 'None' }}",
-    payload_lock: 'LOCK',
-    payload_unlock: 'UNLOCK',
-    state_locked: 'LOCKED',
-    state_unlocked: 'UNLOCKED',
-    state_locking: 'LOCKING',
-    state_unlocking: 'UNLOCKING',
-    state_jammed: 'JAMMED',
-    state_open: 'OPEN',
-    state_opening: 'OPENING',
-    optimistic: false,
-    qos: 1,
-    retain: false,
-    json_attributes_topic: stateTopic,
-    json_attributes_template:
-      '{{ {"door": value_json.door, "last_action": value_json.last_action} | tojson }}',
   };
-  if (hasCapability(lock, 'open')) lockEntity.payload_open = 'OPEN';
-  if (options.unlockCode) {
-    lockEntity.code_format = codeFormatFor(options.unlockCode);
-    lockEntity.command_template = '{"command": "{{ value }}", "code": "{{ code }}"}';
-  }
-  const out: DiscoveryMessage[] = [
-    { topic: discoveryTopicOf(options, lock.id, 'lock'), payload: lockEntity },
-  ];
+  const components = lockComponents(lock, { topics, unlockCode: input.unlockCode });
+  return assemble(lock.id, device, components, () => availability, options);
+}
 
-  if (hasCapability(lock, 'battery')) {
-    out.push({
-      topic: discoveryTopicOf(options, lock.id, 'battery'),
-      payload: {
-        ...common('battery'),
-        name: 'Battery',
-        device_class: 'battery',
-        unit_of_measurement: '%',
-        state_class: 'measurement',
-        entity_category: 'diagnostic',
-        value_template: '{{ value_json.battery }}',
-      },
-    });
-  }
-  // Every lock reports battery_low (false where unknown); the sensor follows the battery capability
-  // or, without a level, still warns.
-  out.push({
-    topic: discoveryTopicOf(options, lock.id, 'battery_low'),
-    payload: {
-      ...common('battery_low'),
-      name: 'Battery low',
-      device_class: 'battery',
-      entity_category: 'diagnostic',
-      value_template: "{{ 'ON' if value_json.battery_low else 'OFF' }}",
-      payload_on: 'ON',
-      payload_off: 'OFF',
-    },
-  });
-  if (hasCapability(lock, 'door_sensor')) {
-    out.push({
-      topic: discoveryTopicOf(options, lock.id, 'door'),
-      payload: {
-        ...common('door'),
-        name: 'Door',
-        device_class: 'door',
-        value_template:
-          "{{ 'ON' if value_json.door == 'open' else ('OFF' if value_json.door == 'closed' else 'None') }}",
-        payload_on: 'ON',
-        payload_off: 'OFF',
-      },
-    });
-  }
-  return out;
+export function bridgeDiscovery(
+  accounts: readonly string[],
+  options: DiscoveryOptions,
+): { messages: DiscoveryMessage[]; skipped: string[] } {
+  const { components, skipped } = bridgeComponents(options.topics, accounts);
+  const device = {
+    identifiers: [bridgeDeviceId(options.nodeId)],
+    manufacturer: 'Lockbridge',
+    model: 'Bridge',
+    name: options.nodeId === 'lockbridge' ? 'Lockbridge' : `Lockbridge ${options.nodeId}`,
+    sw_version: options.version,
+  };
+  // Connectivity shows the bridge going offline, so it is the one entity without availability.
+  const availability = (id: string): Record<string, unknown> =>
+    id === 'connectivity'
+      ? {}
+      : { availability: [{ topic: options.topics.bridgeState, value_template: '{{ value_json.state }}' }] };
+  return { messages: assemble(BRIDGE_OBJECT, device, components, availability, options), skipped };
+}
+
+/**
+ * Empty retained payloads on every topic a lock's discovery may have used, in both forms (the form
+ * may have changed since it was sent): Home Assistant deletes the entities, and no retained config lingers.
+ */
+export function lockRemoval(lockId: string, options: Omit<DiscoveryOptions, 'form'>): DiscoveryMessage[] {
+  return [
+    { topic: discoveryTopic(options.prefix, 'device', options.nodeId, lockId), payload: null },
+    ...ALL_LOCK_OBJECTS.map((id) => ({
+      topic: discoveryTopic(
+        options.prefix,
+        PLATFORM_OF[id],
+        options.nodeId,
+        uniqueIdOf(options.nodeId, lockId, id),
+      ),
+      payload: null,
+    })),
+  ];
 }

@@ -3,7 +3,13 @@ import type { MqttConfig } from '../config/types';
 /** MqttConfig with every default applied, so no extension repeats a default. */
 export interface BridgeSettings {
   baseTopic: string;
-  homeAssistant: { enabled: boolean; prefix: string };
+  homeAssistant: {
+    enabled: boolean;
+    prefix: string;
+    discovery: 'device' | 'entity';
+    retain: boolean;
+    deviceNames: 'auto' | 'plain' | 'vendor' | 'account';
+  };
   publishCodes: boolean;
   /** A command older than this (by sent_at) or carrying no expiry gets at most this long to run. */
   maxCommandAgeMs: number;
@@ -37,6 +43,9 @@ export function resolveSettings(
     homeAssistant: {
       enabled: config.homeAssistant?.enabled ?? true,
       prefix: trimSlashes(config.homeAssistant?.prefix ?? DEFAULT_HA_PREFIX) || DEFAULT_HA_PREFIX,
+      discovery: config.homeAssistant?.discovery ?? 'device',
+      retain: config.homeAssistant?.retain ?? true,
+      deviceNames: config.homeAssistant?.deviceNames ?? 'auto',
     },
     publishCodes: config.publishCodes === true,
     maxCommandAgeMs: (config.maxCommandAgeSeconds ?? DEFAULT_MAX_COMMAND_AGE_SECONDS) * 1000,

@@ -7,7 +7,7 @@
 export const BRIDGE_LEVEL = 'bridge';
 
 /** What a lock publishes or listens to under `<base>/<lock>/`. */
-export type LockTopicKind = 'state' | 'availability' | 'set' | 'get' | 'activity' | 'code';
+export type LockTopicKind = 'state' | 'availability' | 'set' | 'get' | 'activity' | 'code' | 'event';
 
 export class Topics {
   constructor(readonly base: string) {}

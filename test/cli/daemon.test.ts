@@ -54,13 +54,12 @@ describe('cli: the daemon enforces an account unlock code', function () {
   });
 
   it("gives Home Assistant the lock's code_format", async () => {
-    await client.subscribe('homeassistant/lock/#');
-    // Discovery is not retained: Home Assistant's birth message asks for it.
-    await client.publish('homeassistant/status', 'online');
-    const config = await client.waitFor(
-      `homeassistant/lock/lockbridge/${`lockbridge_${lockId}_lock`.replace(/[^A-Za-z0-9_-]/g, '_')}/config`,
-    );
-    const entity = tryJson(config.payload) as Record<string, unknown>;
+    // Discovery is retained: one device message per lock, its entities under `components`.
+    await client.subscribe('homeassistant/device/#');
+    const config = await client.waitFor(`homeassistant/device/lockbridge/${lockId}/config`);
+    const components = (tryJson(config.payload) as { components: Record<string, Record<string, unknown>> })
+      .components;
+    const entity = components.lock;
     assert.equal(entity.code_format, '^\\d{4,}$');
     assert.ok(!JSON.stringify(entity).includes('975310'));
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { discoveryMessages } from '../../src/mqtt/ha-discovery';
+import { bridgeDiscovery, lockDiscovery, type DiscoveryOptions } from '../../src/mqtt/ha-discovery';
 import { Topics } from '../../src/mqtt/topics';
 import { ManualTimers, TestClient, eventually, startBridgeFixture, type BridgeFixture } from './support';
 
@@ -46,6 +46,7 @@ describe('mqtt bridge: Home Assistant discovery cannot be planted or flooded', f
   it('answers a flood of 20 birth messages with one discovery resend', async () => {
     const ha = await TestClient.connect(f.bridge.brokerUrl);
     await ha.subscribe('homeassistant/+/lockbridge/#');
+    // Discovery is retained: what arrives on subscribe is cleared below, after a round trip.
     // The start's own discovery went out on the bridge's connection before this response did.
     assert.equal((await ha.request('locks')).status, 'ok');
     ha.received.length = 0;
@@ -59,11 +60,20 @@ describe('mqtt bridge: Home Assistant discovery cannot be planted or flooded', f
     assert.equal(ha.received.filter((m) => m.topic.startsWith('homeassistant/')).length, 0);
 
     timers.fireAll();
-    const topics = new Topics('lockbridge');
-    const expected = (await f.hub.hub.listLocks())
-      .flatMap((lock) =>
-        discoveryMessages(lock, { topics, prefix: 'homeassistant', nodeId: 'lockbridge', version: '1.2.3' }),
-      )
+    const options: DiscoveryOptions = {
+      topics: new Topics('lockbridge'),
+      prefix: 'homeassistant',
+      nodeId: 'lockbridge',
+      version: '1.2.3',
+      form: 'device',
+    };
+    const expected = [
+      ...bridgeDiscovery(
+        f.hub.hub.accounts().map((a) => a.account),
+        options,
+      ).messages,
+      ...(await f.hub.hub.listLocks()).flatMap((lock) => lockDiscovery({ lock, name: lock.name }, options)),
+    ]
       .map((m) => m.topic)
       .sort();
     await eventually(() => ha.received.length >= expected.length);

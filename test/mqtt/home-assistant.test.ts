@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { entitiesOf, render } from './home-assistant-schema';
 import {
   ManualTimers,
   TestClient,
@@ -11,41 +12,9 @@ import {
 
 const FRONT = 'testvendor_front';
 const GARAGE = 'testvendor_garage';
+/** A code with a quote, a backslash and non-ASCII characters: string interpolation would break on it. */
+const ODD_CODE = 'a"b\\c ü€😀 7';
 type Config = Record<string, unknown>;
-
-/** Home Assistant's MQTT lock schema (ecosystem.md D1): every key we may send, and its type. */
-const LOCK_SCHEMA: Record<string, string> = {
-  unique_id: 'string',
-  name: 'null',
-  command_topic: 'string',
-  state_topic: 'string',
-  value_template: 'string',
-  command_template: 'string',
-  code_format: 'string',
-  payload_lock: 'string',
-  payload_unlock: 'string',
-  payload_open: 'string',
-  state_locked: 'string',
-  state_unlocked: 'string',
-  state_locking: 'string',
-  state_unlocking: 'string',
-  state_jammed: 'string',
-  state_open: 'string',
-  state_opening: 'string',
-  optimistic: 'boolean',
-  qos: 'number',
-  retain: 'boolean',
-  availability: 'array',
-  availability_mode: 'string',
-  json_attributes_topic: 'string',
-  json_attributes_template: 'string',
-  device: 'object',
-  origin: 'object',
-};
-
-function typeOf(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
-}
 
 describe('mqtt bridge: Home Assistant discovery', function () {
   this.timeout(15_000);
@@ -53,148 +22,197 @@ describe('mqtt bridge: Home Assistant discovery', function () {
   let c: TestClient;
   let timers: ManualTimers;
 
-  /** Home Assistant's birth message; the resend it schedules (debounced) is fired at once. */
-  const birth = async () => {
-    await c.publish('homeassistant/status', 'online');
-    await eventually(() => timers.pending.size > 0);
-    timers.fireAll();
+  const device = (lock: string) => `homeassistant/device/lockbridge/${lock}/config`;
+  const component = async (lock: string, id: string): Promise<Config> => {
+    const payload = tryJson((await c.waitFor(device(lock))).payload) as Config;
+    const entity = entitiesOf(device(lock), payload).find(
+      (e) => e.config.unique_id === `lockbridge_${lock}_${id}`,
+    );
+    assert.ok(entity, `${lock} has ${id}`);
+    return entity.config;
   };
 
-  beforeEach(async () => {
+  async function start(config: Config = {}) {
     timers = new ManualTimers();
-    f = await startBridgeFixture({ unlockCodes: { [GARAGE]: '2468' } }, { timers });
+    f = await startBridgeFixture({ unlockCodes: { [GARAGE]: ODD_CODE }, ...config }, { timers });
     c = await TestClient.connect(f.bridge.brokerUrl);
     await c.subscribe('homeassistant/#');
-    // Discovery is not retained: Home Assistant's birth message brings it.
-    await birth();
-  });
+  }
   afterEach(async () => {
     await c.end();
     await f.stop();
   });
 
-  const topic = (component: string, lock: string, object: string) =>
-    `homeassistant/${component}/lockbridge/lockbridge_${lock}_${object}/config`;
-
-  it('announces a lock entity that follows the Home Assistant MQTT lock schema, field by field', async () => {
-    const m = await c.waitFor(topic('lock', FRONT, 'lock'));
-    assert.equal(m.retain, false);
-    const cfg = tryJson(m.payload) as Config;
-    for (const [key, value] of Object.entries(cfg)) {
-      assert.ok(key in LOCK_SCHEMA, `unexpected key ${key}`);
-      assert.equal(typeOf(value), LOCK_SCHEMA[key], `type of ${key}`);
-    }
-    assert.equal(cfg.unique_id, `lockbridge_${FRONT}_lock`);
-    assert.equal(cfg.name, null);
-    assert.equal(cfg.command_topic, `lockbridge/${FRONT}/set`);
-    assert.equal(cfg.state_topic, `lockbridge/${FRONT}/state`);
-    assert.equal(cfg.value_template, "{{ value_json.state if value_json.state != 'UNKNOWN' else 'None' }}");
-    assert.equal(cfg.payload_lock, 'LOCK');
-    assert.equal(cfg.payload_unlock, 'UNLOCK');
-    assert.equal(cfg.payload_open, 'OPEN', 'front can unlatch');
-    assert.equal(cfg.state_locked, 'LOCKED');
-    assert.equal(cfg.state_unlocked, 'UNLOCKED');
-    assert.equal(cfg.state_locking, 'LOCKING');
-    assert.equal(cfg.state_unlocking, 'UNLOCKING');
-    assert.equal(cfg.state_jammed, 'JAMMED');
-    assert.equal(cfg.state_open, 'OPEN');
-    assert.equal(cfg.state_opening, 'OPENING');
-    assert.equal(cfg.optimistic, false);
-    assert.equal(cfg.retain, false, 'commands are never retained');
-    assert.equal(cfg.qos, 1);
-    assert.equal(cfg.json_attributes_topic, `lockbridge/${FRONT}/state`);
-    assert.equal(cfg.code_format, undefined);
-    assert.equal(cfg.command_template, undefined);
-    assert.deepEqual(cfg.availability, [
-      { topic: 'lockbridge/bridge/state', value_template: '{{ value_json.state }}' },
-      { topic: `lockbridge/${FRONT}/availability` },
-    ]);
-    assert.equal(cfg.availability_mode, 'all');
-    assert.deepEqual(cfg.device, {
+  it('sends one retained device message per lock, its lock entity field by field', async () => {
+    await start();
+    const m = await c.waitFor(device(FRONT));
+    const payload = tryJson(m.payload) as Config;
+    assert.deepEqual(Object.keys(payload).sort(), ['components', 'device', 'origin']);
+    const front = await f.hub.hub.getLock(FRONT);
+    assert.deepEqual(payload.device, {
       identifiers: [`lockbridge_${FRONT}`],
-      manufacturer: (await f.hub.hub.getLock(FRONT)).manufacturer,
-      model: (await f.hub.hub.getLock(FRONT)).model,
+      manufacturer: front.manufacturer,
+      model: front.model,
       name: 'Front Door',
-      ...((await f.hub.hub.getLock(FRONT)).firmware
-        ? { sw_version: (await f.hub.hub.getLock(FRONT)).firmware }
-        : {}),
-      ...((await f.hub.hub.getLock(FRONT)).serialNumber
-        ? { serial_number: (await f.hub.hub.getLock(FRONT)).serialNumber }
-        : {}),
+      via_device: 'lockbridge_bridge',
+      ...(front.firmware ? { sw_version: front.firmware } : {}),
+      ...(front.serialNumber ? { serial_number: front.serialNumber } : {}),
     });
-    assert.deepEqual(cfg.origin, {
+    assert.deepEqual(payload.origin, {
       name: 'Lockbridge',
       sw_version: '1.2.3',
       support_url: 'https://github.com/lockbridge/homebridge-lockbridge',
     });
+    const lock = await component(FRONT, 'lock');
+    assert.deepEqual(lock, {
+      platform: 'lock',
+      unique_id: `lockbridge_${FRONT}_lock`,
+      availability: [
+        { topic: 'lockbridge/bridge/state', value_template: '{{ value_json.state }}' },
+        { topic: `lockbridge/${FRONT}/availability` },
+      ],
+      availability_mode: 'all',
+      name: null,
+      state_topic: `lockbridge/${FRONT}/state`,
+      command_topic: `lockbridge/${FRONT}/set`,
+      value_template: "{{ value_json.state if value_json.state != 'UNKNOWN' else 'None' }}",
+      payload_lock: 'LOCK',
+      payload_unlock: 'UNLOCK',
+      payload_open: 'OPEN',
+      state_locked: 'LOCKED',
+      state_unlocked: 'UNLOCKED',
+      state_locking: 'LOCKING',
+      state_unlocking: 'UNLOCKING',
+      state_jammed: 'JAMMED',
+      state_open: 'OPEN',
+      state_opening: 'OPENING',
+      optimistic: false,
+      qos: 1,
+      retain: false,
+      json_attributes_topic: `lockbridge/${FRONT}/state`,
+      json_attributes_template:
+        '{{ {"door": value_json.door, "last_action": value_json.last_action} | tojson }}',
+    });
+    // Retained: a Home Assistant started later gets it from the broker.
+    const late = await TestClient.connect(f.bridge.brokerUrl);
+    await late.subscribe(device(FRONT));
+    assert.equal((await late.waitFor(device(FRONT))).retain, true);
+    await late.end();
   });
 
-  it('leaves OPEN out where the lock cannot unlatch, and asks for the unlock code where one is set', async () => {
-    const garage = tryJson((await c.waitFor(topic('lock', GARAGE, 'lock'))).payload) as Config;
-    assert.equal(garage.payload_open, undefined);
-    assert.equal(garage.code_format, '^\\d{4,}$');
-    assert.equal(garage.command_template, '{"command": "{{ value }}", "code": "{{ code }}"}');
-    assert.ok(!JSON.stringify(garage).includes('2468'), 'the code itself is never published');
+  it('builds the coded command with tojson, so quotes, backslashes and unicode in a code still unlock', async () => {
+    await start();
+    const lock = await component(GARAGE, 'lock');
+    assert.equal(lock.payload_open, undefined, 'the garage cannot unlatch');
+    assert.equal(lock.code_format, '^.{4,}$');
+    assert.equal(lock.command_template, '{"command": {{ value | tojson }}, "code": {{ code | tojson }}}');
+    assert.ok(
+      !(await c.waitFor(device(GARAGE))).payload.toString().includes('ü€😀'),
+      'the code is never published',
+    );
+    for (const code of [ODD_CODE, '"', '\\', 'ü', '"}, "command": "OPEN']) {
+      const rendered = render(String(lock.command_template), '', { value: 'UNLOCK', code });
+      assert.deepEqual(JSON.parse(rendered), { command: 'UNLOCK', code }, rendered);
+    }
+    // What Home Assistant would send, rendered from the template, unlocks the lock through the bridge.
+    await c.subscribe(String(lock.state_topic));
+    const body = render(String(lock.command_template), '', { value: 'UNLOCK', code: ODD_CODE });
+    await c.publish(String(lock.command_topic), body);
+    await c.waitFor(String(lock.state_topic), (j) => isRecord(j) && j.state === 'UNLOCKED');
+    assert.deepEqual(
+      f.hub.emulator.commands.map((x) => x.command),
+      ['unlock'],
+    );
+    assert.ok(!f.logs.text().includes(ODD_CODE), 'the code is never logged');
   });
 
-  it('announces battery, low-battery and door sensors with their device classes', async () => {
-    const lock = await f.hub.hub.getLock(FRONT);
-    assert.ok(lock.capabilities.includes('battery') && lock.capabilities.includes('door_sensor'));
-    {
-      const battery = tryJson((await c.waitFor(topic('sensor', FRONT, 'battery'))).payload) as Config;
-      assert.equal(battery.unique_id, `lockbridge_${FRONT}_battery`);
-      assert.equal(battery.device_class, 'battery');
-      assert.equal(battery.unit_of_measurement, '%');
-      assert.equal(battery.state_class, 'measurement');
-      assert.equal(battery.entity_category, 'diagnostic');
-      assert.equal(battery.state_topic, `lockbridge/${FRONT}/state`);
-      assert.equal(battery.value_template, '{{ value_json.battery }}');
-      assert.deepEqual((battery.device as Config).identifiers, [`lockbridge_${FRONT}`]);
-      assert.equal(battery.availability_mode, 'all');
-    }
-    const low = tryJson((await c.waitFor(topic('binary_sensor', FRONT, 'battery_low'))).payload) as Config;
-    assert.equal(low.device_class, 'battery');
-    assert.equal(low.payload_on, 'ON');
-    assert.equal(low.payload_off, 'OFF');
-    assert.equal(low.value_template, "{{ 'ON' if value_json.battery_low else 'OFF' }}");
-    assert.equal(low.entity_category, 'diagnostic');
-    {
-      const door = tryJson((await c.waitFor(topic('binary_sensor', FRONT, 'door'))).payload) as Config;
-      assert.equal(door.device_class, 'door');
-      assert.equal(door.payload_on, 'ON');
-      assert.equal(door.payload_off, 'OFF');
-      assert.match(String(door.value_template), /value_json.door == 'open'/);
-      assert.equal(door.unique_id, `lockbridge_${FRONT}_door`);
-    }
-    // Unique ids never repeat across entities and locks.
-    await c.waitFor(topic('lock', GARAGE, 'lock'));
-    const ids = c.received
-      .filter((m) => m.payload.length > 0)
-      .map((m) => (tryJson(m.payload) as Config).unique_id);
-    assert.equal(new Set(ids).size, new Set(c.received.map((m) => m.topic)).size);
+  it('raises locked/unlocked events with who, how and when, and command_failed with the error', async () => {
+    await start();
+    const event = await component(FRONT, 'event');
+    await c.subscribe(String(event.state_topic));
+    f.hub.emulator.physical('front', 'unlocked', 'Bob');
+    const m = await c.waitFor(String(event.state_topic));
+    assert.equal(m.retain, false);
+    const body = tryJson(m.payload) as Config;
+    assert.equal(body.event_type, 'unlocked');
+    assert.equal(body.who, 'Bob');
+    assert.equal(body.how, 'manual');
+    assert.equal(typeof body.at, 'string');
+    assert.ok((event.event_types as string[]).includes(String(body.event_type)));
+    // A wrong code: the bridge refuses, and the lock's event entity says so.
+    c.received.length = 0;
+    await c.subscribe(`lockbridge/${GARAGE}/event`);
+    await c.publish(`lockbridge/${GARAGE}/set`, JSON.stringify({ command: 'UNLOCK', code: 'nope' }));
+    const failed = tryJson((await c.waitFor(`lockbridge/${GARAGE}/event`)).payload) as Config;
+    assert.equal(failed.event_type, 'command_failed');
+    assert.equal(failed.command, 'UNLOCK');
+    assert.equal(typeof failed.code, 'string');
+    assert.ok(!JSON.stringify(failed).includes('nope'), 'the given code is not echoed');
+    // An unknown lock gets no event topic.
+    await c.subscribe('lockbridge/nosuchlock/event');
+    await c.publish('lockbridge/nosuchlock/set', 'UNLOCK');
+    assert.equal((await c.request('locks')).status, 'ok');
+    assert.equal(c.received.filter((x) => x.topic === 'lockbridge/nosuchlock/event').length, 0);
+  });
+
+  it('shows who operated the lock last in its own sensor, from the real state payload', async () => {
+    await start();
+    const sensor = await component(FRONT, 'last_operated_by');
+    await c.subscribe(String(sensor.state_topic));
+    f.hub.emulator.physical('front', 'locked', 'Zoë');
+    const m = await c.waitFor(
+      String(sensor.state_topic),
+      (j) => isRecord(j) && isRecord(j.last_action) && j.last_action.who === 'Zoë',
+    );
+    assert.equal(render(String(sensor.value_template), m.payload.toString()), 'Zoë');
+    assert.deepEqual(
+      JSON.parse(render(String(sensor.json_attributes_template), m.payload.toString())),
+      (tryJson(m.payload) as Config).last_action,
+    );
   });
 
   it('resends discovery when Home Assistant comes back online, and removes a lock that disappeared', async () => {
-    await c.waitFor(topic('lock', FRONT, 'lock'));
+    await start();
+    await c.waitFor(device(FRONT));
     c.received.length = 0;
-    await c.publish('homeassistant/status', 'offline');
-    await birth();
-    await c.waitFor(topic('lock', FRONT, 'lock'));
+    await c.publish('homeassistant/status', 'online');
+    await eventually(() => timers.pending.size > 0);
+    timers.fireAll();
+    await c.waitFor(device(FRONT));
     f.hub.emulator.removeLock('front');
     await f.hub.hub.refresh();
-    const removed = await c.waitFor(topic('lock', FRONT, 'lock'), (_j, m) => m.payload.length === 0);
-    assert.equal(removed.payload.length, 0);
-    await c.waitFor(topic('binary_sensor', FRONT, 'battery_low'), (_j, m) => m.payload.length === 0);
+    const removed = await c.waitFor(device(FRONT), (_j, m) => m.payload.length === 0);
+    assert.equal(removed.retain, false, 'delivered live');
+    await c.waitFor(
+      `homeassistant/lock/lockbridge/lockbridge_${FRONT}_lock/config`,
+      (_j, m) => m.payload.length === 0,
+    );
   });
 
-  it('the lock entity drives the lock through its command topic with Home Assistant payloads', async () => {
-    const cfg = tryJson((await c.waitFor(topic('lock', FRONT, 'lock'))).payload) as Config;
-    await c.subscribe(String(cfg.state_topic));
-    await c.publish(String(cfg.command_topic), String(cfg.payload_open));
-    await c.waitFor(String(cfg.state_topic), (j) => isRecord(j) && j.state === cfg.state_open);
-    assert.deepEqual(
-      f.hub.emulator.commands.map((x) => x.command),
-      ['open'],
+  it('keeps the per-entity form behind an option, with the same unique ids', async () => {
+    await start({ homeAssistant: { discovery: 'entity' } });
+    const m = await c.waitFor(`homeassistant/lock/lockbridge/lockbridge_${FRONT}_lock/config`);
+    const [lock] = entitiesOf(m.topic, tryJson(m.payload) as Config);
+    assert.equal(lock.config.unique_id, `lockbridge_${FRONT}_lock`);
+    assert.equal(lock.config.platform, undefined);
+    assert.equal((lock.config.device as Config).via_device, 'lockbridge_bridge');
+    await c.waitFor(`homeassistant/event/lockbridge/lockbridge_${FRONT}_event/config`);
+    await c.waitFor('homeassistant/binary_sensor/lockbridge/lockbridge_bridge_connectivity/config');
+    assert.equal(c.received.filter((x) => x.topic.startsWith('homeassistant/device/')).length, 0);
+  });
+
+  it('adds the vendor to a name another lock shares, and renames the first when the second comes', async () => {
+    await start();
+    await c.waitFor(device(FRONT));
+    f.hub.emulator.addLock({ id: 'front2', name: 'front  door' });
+    await f.hub.hub.refresh();
+    const second = await c.waitFor(device('testvendor_front2'));
+    const first = await c.waitFor(
+      device(FRONT),
+      (j) => isRecord(j) && isRecord(j.device) && j.device.name !== 'Front Door',
     );
+    // Same vendor: the account tells them apart.
+    assert.equal(((tryJson(first.payload) as Config).device as Config).name, 'Front Door (testvendor, tv)');
+    assert.equal(((tryJson(second.payload) as Config).device as Config).name, 'front  door (testvendor, tv)');
   });
 });

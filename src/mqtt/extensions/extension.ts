@@ -1,5 +1,6 @@
 import type { LockSource } from '../../core/lock-source';
-import type { LockEvent } from '../../core/events';
+import type { EventFanout, LockEvent } from '../../core/events';
+import type { SerializedError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Clock } from '../../core/clock';
 import type { MqttConnection } from '../connection';
@@ -20,6 +21,14 @@ export interface BridgeContext {
   timers: Timers;
   /** Lockbridge's version, for Home Assistant's device and origin info. */
   version: string;
+  /** A command on `<base>/<lock>/set` failed (refused or the vendor said no): Home Assistant shows it. */
+  commandFailures: EventFanout<CommandFailure>;
+}
+
+export interface CommandFailure {
+  lockId: string;
+  command?: string;
+  error: SerializedError;
 }
 
 /**

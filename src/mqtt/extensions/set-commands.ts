@@ -60,6 +60,7 @@ export class SetCommandsExtension extends Extension {
       const e = toLockbridgeError(err);
       const transaction = envelope?.transaction ?? transactionOf(message.payload);
       logger.warn(`Refused a command on ${lockId.slice(0, 100)}: ${e.code}: ${e.message}`);
+      this.ctx.commandFailures.emit({ lockId, command: envelope?.command, error: e.toJSON() });
       await responder.error('command', message, e, transaction);
     }
   }

@@ -219,6 +219,7 @@ export const mqttSchema = {
     },
     publishCodes: { type: 'boolean' },
     maxCommandAgeSeconds: { type: 'number', minimum: 1 },
+    healthIntervalSeconds: { type: 'number', minimum: 5, maximum: 86400 },
     allowedUsers: { type: 'array', items: { type: 'string', minLength: 1 } },
     responseTopicPrefix: { type: 'string', pattern: '^[^#+\\s]+$', minLength: 1 },
     unlockCodes: { type: 'object', additionalProperties: { type: 'string', minLength: 4 } },

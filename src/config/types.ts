@@ -181,6 +181,8 @@ export interface MqttConfig {
   publishCodes?: boolean;
   /** Commands older than this (by their expires_at or sent_at) are refused. */
   maxCommandAgeSeconds?: number;
+  /** How often `<base>/bridge/health` is published (default 60 s). */
+  healthIntervalSeconds?: number;
   /**
    * Users of mqtt.embedded.users who may send commands and requests (besides having rights "command").
    * Without per-user credentials it is a configuration error: a name alone proves nothing.

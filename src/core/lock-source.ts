@@ -25,6 +25,21 @@ export interface GenerateOptions {
   avoid?: string[];
 }
 
+/** How a source is doing, for `<base>/bridge/health`: counters since start, and what is waiting now. */
+export interface SourceHealth {
+  accounts: Array<{
+    account: string;
+    vendor: string;
+    /** Vendor calls attempted, and those that ended in an error answer or a transport failure. */
+    vendorCalls: number;
+    vendorErrors: number;
+    /** Vendor calls waiting for the account's request budget. */
+    waitingCalls: number;
+  }>;
+  /** Lock commands queued or running. */
+  commandsQueued: number;
+}
+
 /**
  * What Homebridge and Node-RED consume. Two implementations: the in-process LockHub (talks to the
  * vendors) and the MQTT lock source (talks to a running lockbridge daemon). Every method either
@@ -58,4 +73,7 @@ export interface LockSource {
   listShares(lockId: string): Promise<Share[]>;
 
   subscribe(listener: LockEventListener): Unsubscribe;
+
+  /** Counters and queue depths; only where the source talks to vendors itself (the hub). */
+  health?(): SourceHealth;
 }

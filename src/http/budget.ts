@@ -43,8 +43,10 @@ export class RequestBudget {
   private readonly queues: Record<RequestPriority, Waiter[]> = { high: [], normal: [] };
   private timer?: NodeJS.Timeout;
   private readonly successListeners = new Set<() => void>();
-  /** Total tokens taken; benchmarks and tests read it. */
+  /** Total tokens taken (vendor calls attempted); benchmarks, tests and `bridge/health` read it. */
   taken = 0;
+  /** Vendor calls that ended in an error answer or a transport failure (for `bridge/health`). */
+  failed = 0;
 
   constructor(
     private readonly options: BudgetOptions,
@@ -157,6 +159,10 @@ export class RequestBudget {
    * account passes, so it is where the account learns that the vendor answers again (the hub then
    * ends a poll backoff).
    */
+  noteFailure(): void {
+    this.failed++;
+  }
+
   noteSuccess(): void {
     for (const listener of this.successListeners) listener();
   }

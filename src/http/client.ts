@@ -188,6 +188,7 @@ export class HttpClient {
           this.budget?.noteSuccess();
           return { status: res.status, data: res.data as T, headers, requestId };
         }
+        this.budget?.noteFailure();
         // A 4xx answer (but a 408) says the vendor did not act on it.
         if (res.status < 500 && res.status !== 408) deadline?.noteRefused();
         const retryAfterMs = parseRetryAfter(headers['retry-after']);
@@ -198,6 +199,7 @@ export class HttpClient {
       } catch (err) {
         if (signal?.aborted) throw aborted();
         failure = classifyTransportError(err);
+        this.budget?.noteFailure();
         if (failure.kind === 'refused') deadline?.noteRefused();
         mapped = transportError(this.options.vendor, failure, what, requestId, err, idempotent);
         this.logger.debug(`${this.options.vendor} ${what} failed: ${failure.kind} (${requestId})`);

@@ -47,6 +47,13 @@ export class CommandQueue {
     return this.depth.get(key) ?? 0;
   }
 
+  /** Commands queued or running, over all locks. */
+  total(): number {
+    let sum = 0;
+    for (const depth of this.depth.values()) sum += depth;
+    return sum;
+  }
+
   /** Refuses new commands and waits for the running ones to settle. */
   async close(): Promise<void> {
     this.closed = true;

@@ -80,6 +80,11 @@ export class CommandRunner {
 
   constructor(private readonly deps: CommandRunnerDeps) {}
 
+  /** Commands queued or running, over all locks (for `bridge/health`). */
+  queued(): number {
+    return this.queue.total();
+  }
+
   async run(request: CommandRequest): Promise<CommandResult> {
     if (
       !request ||

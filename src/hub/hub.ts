@@ -6,7 +6,7 @@ import {
   type LockEventListener,
   type Unsubscribe,
 } from '../core/events';
-import type { CodeValidation, GenerateOptions, LockSource } from '../core/lock-source';
+import type { CodeValidation, GenerateOptions, LockSource, SourceHealth } from '../core/lock-source';
 import type {
   AccessCode,
   AccessCodeInput,
@@ -388,6 +388,19 @@ export class LockHub implements LockSource {
 
   accounts(): AccountStatus[] {
     return [...this.accountsById.values()].map((a) => a.status());
+  }
+
+  health(): SourceHealth {
+    return {
+      accounts: [...this.accountsById.values()].map((a) => ({
+        account: a.config.id,
+        vendor: a.config.vendor,
+        vendorCalls: a.budget.taken,
+        vendorErrors: a.budget.failed,
+        waitingCalls: a.budget.pending,
+      })),
+      commandsQueued: this.commands.queued(),
+    };
   }
 
   private account(id: string): AccountRuntime {

@@ -14,6 +14,7 @@ import { MqttConnection } from './connection';
 import { EmbeddedBroker } from './embedded-broker';
 import { AccountsExtension } from './extensions/accounts';
 import { AvailabilityExtension } from './extensions/availability';
+import { BridgeHealthExtension } from './extensions/bridge-health';
 import { BridgeInfoExtension } from './extensions/bridge-info';
 import { BridgeStateExtension, OFFLINE } from './extensions/bridge-state';
 import type { BridgeContext, CommandFailure, Extension } from './extensions/extension';
@@ -50,6 +51,8 @@ export interface MqttBridgeOptions {
   clock?: Clock;
   /** Timers for debounced work (Home Assistant birth messages); tests fire them by hand. */
   timers?: Timers;
+  /** Timers for the periodic bridge/health (its own, so tests of debounced work see only theirs). */
+  healthTimers?: Timers;
   /** How long the first connection may take (default 10 s). */
   connectTimeoutMs?: number;
   /** Pause between reconnection attempts (default 2 s). */
@@ -165,6 +168,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     new StateRequestsExtension(ctx),
     new BridgeStateExtension(ctx),
     new BridgeInfoExtension(ctx),
+    new BridgeHealthExtension(ctx, limiter, options.healthTimers ?? systemTimers),
     new AccountsExtension(ctx),
     new StatePublisherExtension(ctx),
     new AvailabilityExtension(ctx),

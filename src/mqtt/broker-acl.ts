@@ -52,6 +52,7 @@ export class BrokerAcl {
       t.bridgeLocks,
       t.bridgeAccounts,
       t.bridgeInfo,
+      t.bridgeHealth,
       t.allResponses,
       `${t.base}/bridge/sync/#`,
       t.anyLock('state'),

@@ -10,6 +10,11 @@ export class InFlightLimiter {
 
   constructor(private readonly max: number) {}
 
+  /** Requests running now (for `bridge/health`). */
+  get inFlight(): number {
+    return this.running;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.max)
       throw new LockbridgeError('rate_limited', `More than ${this.max} requests are running; try again`, {

@@ -19,6 +19,8 @@ export interface BridgeSettings {
   unlockCodes: Record<string, string>;
   /** Unlock codes by account id (AccountBase.unlockCode). */
   accountUnlockCodes: Record<string, string>;
+  /** How often `<base>/bridge/health` is published. */
+  healthIntervalMs: number;
   /** Largest request payload accepted (bytes). */
   maxPayloadBytes: number;
   /** MQTT 5 response topics must start with this, when set. */
@@ -29,6 +31,7 @@ export const DEFAULT_BASE_TOPIC = 'lockbridge';
 export const DEFAULT_HA_PREFIX = 'homeassistant';
 export const DEFAULT_MAX_COMMAND_AGE_SECONDS = 60;
 export const DEFAULT_EMBEDDED_PORT = 1883;
+export const DEFAULT_HEALTH_INTERVAL_SECONDS = 60;
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
 export function resolveSettings(
@@ -49,6 +52,7 @@ export function resolveSettings(
     allowedUsers: config.allowedUsers ?? [],
     unlockCodes: { ...(config.unlockCodes ?? {}) },
     accountUnlockCodes: { ...accountUnlockCodes },
+    healthIntervalMs: (config.healthIntervalSeconds ?? DEFAULT_HEALTH_INTERVAL_SECONDS) * 1000,
     maxPayloadBytes: MAX_PAYLOAD_BYTES,
     responseTopicPrefix: config.responseTopicPrefix,
   };

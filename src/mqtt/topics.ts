@@ -21,6 +21,9 @@ export class Topics {
   get bridgeAccounts(): string {
     return `${this.base}/${BRIDGE_LEVEL}/accounts`;
   }
+  get bridgeHealth(): string {
+    return `${this.base}/${BRIDGE_LEVEL}/health`;
+  }
   get bridgeInfo(): string {
     return `${this.base}/${BRIDGE_LEVEL}/info`;
   }

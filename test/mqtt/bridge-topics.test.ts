@@ -3,7 +3,14 @@ import { LockbridgeError } from '../../src/core/errors';
 import { bridgeInfoOf } from '../../src/mqtt/bridge-info';
 import { hashPassword } from '../../src/mqtt/password-hash';
 import { resolveSettings } from '../../src/mqtt/settings';
-import { TestClient, isRecord, startBridgeFixture, tryJson, type BridgeFixture } from './support';
+import {
+  ManualTimers,
+  TestClient,
+  isRecord,
+  startBridgeFixture,
+  tryJson,
+  type BridgeFixture,
+} from './support';
 
 const FRONT = 'testvendor_front';
 const LOCK_CODE = '135790';
@@ -155,5 +162,70 @@ describe('bridge/info summary', () => {
     assert.equal(info.config.guarded_locks, 2);
     assert.equal(info.config.restricted_to_users, true);
     assert.equal(info.config.response_topic_prefix, 'replies');
+  });
+});
+
+describe('mqtt bridge: bridge/health (issue 17, item 7)', function () {
+  this.timeout(15_000);
+  /** Timers fired by the test, remembering the interval each was set for. */
+  class RecordingTimers extends ManualTimers {
+    readonly intervals: number[] = [];
+    override setTimeout(fn: () => void, ms?: number): unknown {
+      this.intervals.push(ms ?? 0);
+      return super.setTimeout(fn);
+    }
+  }
+  let f: BridgeFixture;
+  let offset = 0;
+  const timers = new RecordingTimers();
+  before(async () => {
+    f = await startBridgeFixture(
+      { healthIntervalSeconds: 30 },
+      { healthTimers: timers, clock: { now: () => Date.now() + offset } },
+    );
+  });
+  after(async () => {
+    await f.stop();
+  });
+
+  it('publishes uptime, vendor calls and errors per account and queue depths, again at the configured interval', async () => {
+    const c = await TestClient.connect(f.bridge.brokerUrl);
+    await c.subscribe('lockbridge/bridge/health');
+    // Not retained: a new subscriber waits for the next one.
+    timers.fireAll();
+    const first = await c.waitFor('lockbridge/bridge/health');
+    assert.equal(first.retain, false);
+    const h1 = tryJson(first.payload) as {
+      uptime_seconds: number;
+      mqtt_in_flight: number;
+      commands_queued: number;
+      accounts: Array<Record<string, unknown>>;
+    };
+    assert.equal(h1.mqtt_in_flight, 0);
+    assert.equal(h1.commands_queued, 0);
+    assert.equal(h1.accounts.length, 1);
+    const a1 = h1.accounts[0];
+    assert.equal(a1.account, 'tv');
+    assert.equal(a1.state, 'connected');
+    assert.ok(Number(a1.vendor_calls) >= 1, 'the start-up listing was counted');
+    assert.equal(a1.vendor_errors, 0);
+    assert.equal(a1.waiting_calls, 0);
+    assert.ok(timers.intervals.includes(30_000), 'the configured interval');
+
+    f.hub.emulator.server.faults.add({ count: 1, status: 500 });
+    await f.hub.hub.refresh().catch(() => undefined);
+    offset = 90_000;
+    timers.fireAll();
+    const second = await c.waitFor('lockbridge/bridge/health', (_j, m) => m !== first);
+    const h2 = tryJson(second.payload) as typeof h1;
+    assert.ok(h2.uptime_seconds >= 90);
+    assert.ok(Number(h2.accounts[0].vendor_calls) > Number(a1.vendor_calls));
+    assert.ok(Number(h2.accounts[0].vendor_errors) >= 1, 'the 500 was counted');
+    await c.end();
+  });
+
+  it('reads the interval from mqtt.healthIntervalSeconds, 60 s by default', () => {
+    assert.equal(resolveSettings({}).healthIntervalMs, 60_000);
+    assert.equal(resolveSettings({ healthIntervalSeconds: 15 }).healthIntervalMs, 15_000);
   });
 });

@@ -90,6 +90,7 @@ describe('mqtt topics and ACL', () => {
       assert.equal(a.mayPublish(who, 'lockbridge/x/get').ok, true, who);
       assert.equal(a.mayPublish(who, 'lockbridge/x/get', true).ok, false, who);
       assert.equal(a.mayPublish(who, 'lockbridge/bridge/info').ok, false, who);
+      assert.equal(a.mayPublish(who, 'lockbridge/bridge/health').ok, false, who);
     }
     assert.equal(a.mayPublish('bob', 'lockbridge/x/set').ok, false, 'STATUS on set needs command rights');
     assert.equal(a.mayPublish('lockbridge-x', 'lockbridge/bridge/info', true).ok, true);

@@ -4,33 +4,12 @@
  * does. Also the only MQTT 5 broker here (the embedded aedes speaks 3.1.1).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findMosquitto, freePort } from '../../test/mqtt/mosquitto';
 
-export function findMosquitto(): string | undefined {
-  const dirs = [
-    ...(process.env.PATH ?? '').split(delimiter),
-    '/usr/sbin',
-    '/usr/local/sbin',
-    '/usr/local/bin',
-    '/usr/bin',
-  ];
-  return dirs.map((d) => join(d, 'mosquitto')).find((p) => existsSync(p));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { findMosquitto };
 
 export class RestartableMosquitto {
   private child?: ChildProcess;

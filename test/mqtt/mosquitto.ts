@@ -16,7 +16,8 @@ export function findMosquitto(): string | undefined {
   return dirs.map((d) => join(d, 'mosquitto')).find((p) => existsSync(p));
 }
 
-function freePort(): Promise<number> {
+/** A port that was free a moment ago (mosquitto cannot bind port 0; callers retry a taken one). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);

@@ -38,6 +38,35 @@ function run(url: string, dir: string, mode: 'set' | 'resume'): Run {
   return { child, lines, exited };
 }
 
+/**
+ * Restarts the set with `resume` and checks that it ends, that the locks still open end `confirmed`,
+ * and that every lock holds exactly one code, the same shared one, set under the name Guest.
+ */
+async function resumeToTheEnd(
+  vendor: CodeVendorServer,
+  url: string,
+  dir: string,
+  confirmed: string[],
+  onChild: (child: ChildProcess) => void,
+): Promise<void> {
+  const second = run(url, dir, 'resume');
+  onChild(second.child);
+  assert.equal(await second.exited, 0);
+  assert.deepEqual(second.lines[second.lines.length - 1], { kind: 'done', pending: 0 });
+  const finals = second.lines.filter((l) => l.kind === 'event' && l.outcome !== undefined);
+  assert.deepEqual(
+    finals.map((l) => [l.lockId, l.outcome]).sort(),
+    confirmed.map((lockId) => [lockId, 'confirmed']),
+  );
+  const codes = LOCKS.map((l) => vendor.applied(l));
+  assert.deepEqual(
+    codes.map((c) => c.length),
+    [1, 1, 1],
+  );
+  assert.ok(codes.every((c) => c[0].status === 'set' && c[0].name === 'Guest'));
+  assert.equal(new Set(codes.map((c) => c[0].code)).size, 1, 'one shared code on every lock');
+}
+
 describe('pins/journal across a crash (child process)', function () {
   this.timeout(30_000);
   let vendor: CodeVendorServer;
@@ -78,23 +107,7 @@ describe('pins/journal across a crash (child process)', function () {
     assert.equal(vendor.createsReceived.size, 0);
 
     vendor.holdList = undefined;
-    const second = run(url, dir, 'resume');
-    running = second.child;
-    assert.equal(await second.exited, 0);
-    assert.deepEqual(second.lines[second.lines.length - 1], { kind: 'done', pending: 0 });
-    const finals = second.lines.filter((l) => l.kind === 'event' && l.outcome !== undefined);
-    assert.deepEqual(finals.map((l) => [l.lockId, l.outcome]).sort(), [
-      ['august_front', 'confirmed'],
-      ['seam_office', 'confirmed'],
-      ['spk_gate', 'confirmed'],
-    ]);
-    const codes = LOCKS.map((l) => vendor.applied(l));
-    assert.deepEqual(
-      codes.map((c) => c.length),
-      [1, 1, 1],
-    );
-    assert.ok(codes.every((c) => c[0].status === 'set' && c[0].name === 'Guest'));
-    assert.equal(new Set(codes.map((c) => c[0].code)).size, 1, 'one shared code, chosen on resume');
+    await resumeToTheEnd(vendor, url, dir, ['august_front', 'seam_office', 'spk_gate'], (c) => (running = c));
     assert.deepEqual(
       LOCKS.map((l) => vendor.createsReceived.get(l)),
       [1, 1, 1],
@@ -129,24 +142,7 @@ describe('pins/journal across a crash (child process)', function () {
       assert.equal(new Set(journal.map((e) => e.setId)).size, 1);
 
       vendor.hold = undefined;
-      const second = run(url, dir, 'resume');
-      running = second.child;
-      assert.equal(await second.exited, 0);
-      assert.deepEqual(second.lines[second.lines.length - 1], { kind: 'done', pending: 0 });
-      const finals = second.lines.filter((l) => l.kind === 'event' && l.outcome !== undefined);
-      assert.deepEqual(finals.map((l) => [l.lockId, l.outcome]).sort(), [
-        ['seam_office', 'confirmed'],
-        ['spk_gate', 'confirmed'],
-      ]);
-
-      // Exactly one code per lock, all the same shared code, all set on the vendor.
-      const codes = LOCKS.map((l) => vendor.applied(l));
-      assert.deepEqual(
-        codes.map((c) => c.length),
-        [1, 1, 1],
-      );
-      assert.ok(codes.every((c) => c[0].status === 'set' && c[0].name === 'Guest'));
-      assert.equal(new Set(codes.map((c) => c[0].code)).size, 1);
+      await resumeToTheEnd(vendor, url, dir, ['seam_office', 'spk_gate'], (c) => (running = c));
       // The second lock's create was resent only when the first one had not landed.
       assert.deepEqual(
         LOCKS.map((l) => vendor.createsReceived.get(l)),

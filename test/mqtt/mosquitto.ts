@@ -17,7 +17,7 @@ export function findMosquitto(): string | undefined {
 }
 
 /** A port that was free a moment ago (mosquitto cannot bind port 0; callers retry a taken one). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);

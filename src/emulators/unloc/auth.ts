@@ -27,15 +27,22 @@ export class UnlocAuth {
     this.tokens = new TokenStore<UnlocGrant>('unloc_', now);
   }
 
-  issue(req: EmuRequest): EmuResponse {
-    const b = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    if (b.grant_type !== 'client_credentials')
+  /** The client-credentials grant both API versions share: the body and the integrator it names. */
+  private clientCredentials(req: EmuRequest) {
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    if (body.grant_type !== 'client_credentials')
       throw new EmulatorHttpError(400, 'grant_type must be client_credentials', {
         error: 'unsupported_grant_type',
       });
-    const integrator = typeof b.client_id === 'string' ? this.state.integrators.get(b.client_id) : undefined;
-    if (!integrator || integrator.clientSecret !== b.client_secret)
+    const integrator =
+      typeof body.client_id === 'string' ? this.state.integrators.get(body.client_id) : undefined;
+    if (!integrator || integrator.clientSecret !== body.client_secret)
       throw new EmulatorHttpError(401, 'Invalid client credentials', { error: 'invalid_client' });
+    return { body, integrator };
+  }
+
+  issue(req: EmuRequest): EmuResponse {
+    const { body: b, integrator } = this.clientCredentials(req);
     const scopes = typeof b.scope === 'string' ? [b.scope] : Array.isArray(b.scope) ? b.scope : undefined;
     if (!scopes || scopes.length === 0 || scopes.some((s) => typeof s !== 'string'))
       throw new EmulatorHttpError(400, 'scope is required', { error: 'invalid_scope' });
@@ -62,14 +69,7 @@ export class UnlocAuth {
    * (or `organization.admin` and organization_id); the answer names the scope and the id.
    */
   issueV2(req: EmuRequest): EmuResponse {
-    const b = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    if (b.grant_type !== 'client_credentials')
-      throw new EmulatorHttpError(400, 'grant_type must be client_credentials', {
-        error: 'unsupported_grant_type',
-      });
-    const integrator = typeof b.client_id === 'string' ? this.state.integrators.get(b.client_id) : undefined;
-    if (!integrator || integrator.clientSecret !== b.client_secret)
-      throw new EmulatorHttpError(401, 'Invalid client credentials', { error: 'invalid_client' });
+    const { body: b, integrator } = this.clientCredentials(req);
     let grant: string;
     let owner: Record<string, string>;
     if (b.scope === 'project.admin' && typeof b.project_id === 'string') {

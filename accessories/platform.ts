@@ -16,6 +16,7 @@ import { PLATFORM_NAME, PLUGIN_NAME, STORAGE_FOLDER } from './settings';
 import { hapNameOf } from './state-mapping';
 import { homeKitKindOf, skipReason } from './homekit-kind';
 import { TwoFactorRelay } from './two-factor/relay';
+import { accessCodeSettingsOf } from './access-code/settings';
 
 /** For tests: another way to start the source (the platform is otherwise constructed by Homebridge). */
 export type SourceStarter = typeof startLockSource;
@@ -84,7 +85,17 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
       log: this.log,
       source: () => this.started?.source,
       accountDown: (account) => this.accountDown(account),
+      accessCodes: this.accessCodes(),
     });
+  }
+
+  /** The Access Code service's storage and settings (undefined when Lockbridge is not configured). */
+  private accessCodes() {
+    if (this.settings.kind !== 'accounts' && this.settings.kind !== 'mqtt') return undefined;
+    return {
+      storage: new FileStorage(join(this.api.user.storagePath(), STORAGE_FOLDER)),
+      settings: accessCodeSettingsOf(this.settings.config.codes),
+    };
   }
 
   private accountDown(account: string): boolean {
@@ -222,6 +233,10 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
           else if (this.skipped.has(uuid)) this.upsert(event.lock);
           break;
         }
+        case 'code':
+          for (const accessory of this.accessories.values())
+            if (accessory.context?.lockId === event.lockId) accessory.codeEvent(event);
+          break;
         case 'account':
           for (const accessory of this.accessories.values()) {
             if (accessory.context?.account === event.status.account) accessory.refresh();

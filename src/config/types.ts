@@ -202,6 +202,11 @@ export interface LockbridgeConfig {
   mqtt?: MqttConfig;
   polling?: { intervalSeconds?: number; maxIntervalSeconds?: number };
   commands?: { timeoutSeconds?: number; expirySeconds?: number; sendMarginMs?: number };
-  codes?: { confirmTimeoutSeconds?: number };
+  codes?: {
+    confirmTimeoutSeconds?: number;
+    /** Homebridge's Access Code service: the answer bound and the re-read interval (issue 18). */
+    homeKitAnswerSeconds?: number;
+    homeKitPollSeconds?: number;
+  };
   logLevel?: LogLevel;
 }

@@ -235,6 +235,8 @@ export function buildConfigSchema(): Json {
         'commands.timeoutSeconds',
         'commands.expirySeconds',
         'codes.confirmTimeoutSeconds',
+        'codes.homeKitAnswerSeconds',
+        'codes.homeKitPollSeconds',
         'logLevel',
       ],
     },

@@ -18,6 +18,7 @@ import {
 } from '../ha/discovery-changes';
 import { DiscoveryLedger } from '../ha/discovery-ledger';
 import type { DiscoveryRecord } from '../ha/discovery-record';
+import type { Component, Platform } from '../ha/lock-components';
 import { cleanId } from '../topics';
 import { unlockCodeFor } from '../unlock-code';
 import { encodeLastAction } from '../wire';
@@ -68,9 +69,16 @@ export class HomeAssistantExtension extends Extension {
   private renaming?: NodeJS.Immediate;
   private ledger?: DiscoveryLedger;
   private settling?: { timer: unknown; resolve: () => void };
-  /** The start-up discovery (with a migration, if any), for stop() to wait on. */
-  private starting?: Promise<void>;
+  /** Full discovery rounds (start, each resend) run one after another; stop() waits for the last. */
+  private rounds: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** A form switch or move found at start: every round of this run repeats it (see resendRound). */
+  private handover?: { previous: DiscoveryRecord; transition: Transition };
+  private handedOver = false;
+  /** Components removed during this run, by device, repeated in every later message for that device. */
+  private readonly removedThisRun = new Map<string, Record<string, Platform>>();
+  /** Locks removed during this run, whose removal every later round repeats unless they came back. */
+  private readonly removedLocks = new Set<string>();
 
   private get enabled(): boolean {
     return this.ctx.settings.homeAssistant.enabled;
@@ -91,26 +99,45 @@ export class HomeAssistantExtension extends Extension {
     const { prefix, nodeId, form } = this.options;
     this.ledger = new DiscoveryLedger(this.ctx.storage, { prefix, nodeId, form }, this.ctx.logger);
     const { previous, transition } = await this.ledger.open();
+    if (previous && (transition === 'migrate' || transition === 'move'))
+      this.handover = { previous, transition };
     this.unsubscribeFailures = this.ctx.commandFailures.subscribe((f) => this.onCommandFailed(f));
     await this.listen(`${prefix}/status`, (message) => {
       if (message.payload.toString('utf8').trim().toLowerCase() === 'online') this.onBirth();
     });
     // In the background: with thousands of locks the set and request topics (started after this
     // extension) must not wait for discovery.
-    this.starting = this.startDiscovery(previous, transition).catch((err: unknown) =>
-      this.ctx.logger.warn(`Home Assistant discovery failed at start: ${(err as Error).name}`),
-    );
+    this.round();
   }
 
-  /** The first discovery, with a form switch or a move of the previous run's configs around it. */
-  private async startDiscovery(previous: DiscoveryRecord | undefined, transition: Transition): Promise<void> {
-    if (!previous || transition === 'same' || transition === 'unknown') {
-      await this.publishAll();
-      return;
-    }
+  /**
+   * One full discovery round, after the previous one. Every round repeats what this run changed, since
+   * Home Assistant may not have heard it: with the embedded broker it reconnects only after the bridge
+   * restarted, and a broker keeps no empty retained payload; a repeated migration request or removal
+   * for something Home Assistant no longer has does nothing there.
+   */
+  private round(): void {
+    this.rounds = this.rounds
+      .then(() => (this.handover ? this.handOver(this.handover) : this.publishAll()))
+      .catch((err: unknown) =>
+        this.ctx.logger.warn(`Home Assistant discovery failed: ${(err as Error).name}`),
+      );
+  }
+
+  /** A discovery round with a form switch or a move of the previous run's configs around it. */
+  private async handOver({
+    previous,
+    transition,
+  }: {
+    previous: DiscoveryRecord;
+    transition: Transition;
+  }): Promise<void> {
     const count = Object.keys(previous.objects).length;
+    // Said once; the repeats on Home Assistant's birth messages are routine.
+    const log = (text: string) =>
+      this.handedOver ? this.ctx.logger.debug(text) : this.ctx.logger.info(text);
     if (transition === 'migrate') {
-      this.ctx.logger.info(
+      log(
         `Home Assistant: discovery form changed from ${previous.form} to ${this.options.form}; handing the entities of ${count} device(s) over (migrate_discovery)`,
       );
       await this.send(migrationMessages(previous));
@@ -118,13 +145,14 @@ export class HomeAssistantExtension extends Extension {
       // Stopped meanwhile: the record still names the old form, so the next start migrates again.
       if (this.stopped) return;
     } else {
-      this.ctx.logger.info(
+      log(
         `Home Assistant: discovery moved from ${previous.prefix} (node ${previous.nodeId}); clearing the configs of ${count} device(s) there`,
       );
     }
     await this.publishAll();
     await this.send(clearingMessages(previous, previous.objects));
     this.ledger?.release();
+    this.handedOver = true;
   }
 
   private settle(): Promise<void> {
@@ -144,7 +172,7 @@ export class HomeAssistantExtension extends Extension {
       this.settling.resolve();
       this.settling = undefined;
     }
-    await this.starting;
+    await this.rounds;
     await this.ledger?.flush();
     if (this.resend !== undefined) this.ctx.timers.clearTimeout(this.resend);
     this.resend = undefined;
@@ -167,7 +195,7 @@ export class HomeAssistantExtension extends Extension {
         `Home Assistant is online (${this.births} birth message${this.births === 1 ? '' : 's'}); sending discovery`,
       );
       this.births = 0;
-      void this.publishAll();
+      this.round();
     }, at - now);
   }
 
@@ -221,8 +249,12 @@ export class HomeAssistantExtension extends Extension {
     await this.publishBridge();
     // Devices published before that are gone now (a lock that left while the bridge was down).
     const present = new Set([BRIDGE_OBJECT, ...locks.map((l) => l.id)]);
-    const gone = (this.ledger?.ids() ?? []).filter((id) => !present.has(id));
-    await this.inSlices(gone, (id) => this.remove(id), DISCOVERY_SLICE);
+    const gone = new Set([...(this.ledger?.ids() ?? []), ...this.removedLocks]);
+    await this.inSlices(
+      [...gone].filter((id) => !present.has(id)),
+      (id) => this.remove(id),
+      DISCOVERY_SLICE,
+    );
     await this.inSlices(locks, (lock) => this.publish(lock), DISCOVERY_SLICE);
   }
 
@@ -257,7 +289,7 @@ export class HomeAssistantExtension extends Extension {
   private async publishBridge(): Promise<void> {
     const accounts = this.ctx.source.accounts().map((a) => a.account);
     const { components } = bridgeDiscovery(accounts, this.options);
-    const removed = removedComponents(this.ledger?.get(BRIDGE_OBJECT), components);
+    const removed = this.removals(BRIDGE_OBJECT, components);
     const { messages, skipped } = bridgeDiscovery(accounts, this.options, removed);
     for (const id of skipped)
       this.ctx.logger.warn(
@@ -275,10 +307,23 @@ export class HomeAssistantExtension extends Extension {
     if (this.stopped) return;
     const input = { lock, name: this.names.get(lock.id) ?? lock.name, unlockCode: this.unlockCodeOf(lock) };
     const components = lockComponentsOf(input, this.options);
-    const removed = removedComponents(this.ledger?.get(lock.id), components);
+    const removed = this.removals(lock.id, components);
+    this.removedLocks.delete(lock.id);
     await this.send(lockDiscovery(input, this.options, removed));
     // A lock removed while this was being sent stays removed.
     if (this.names.has(lock.id)) this.ledger?.set(lock.id, components);
+  }
+
+  /** What a device's next message removes: what it lost since the ledger, and what it lost earlier this run. */
+  private removals(objectId: string, components: ReadonlyMap<string, Component>): Record<string, Platform> {
+    const removed = {
+      ...this.removedThisRun.get(objectId),
+      ...removedComponents(this.ledger?.get(objectId), components),
+    };
+    for (const id of components.keys()) delete removed[id];
+    if (Object.keys(removed).length > 0) this.removedThisRun.set(objectId, removed);
+    else this.removedThisRun.delete(objectId);
+    return removed;
   }
 
   private async send(messages: DiscoveryMessage[]): Promise<void> {
@@ -295,6 +340,8 @@ export class HomeAssistantExtension extends Extension {
   private async remove(lockId: string): Promise<void> {
     this.names.delete(lockId);
     this.ledger?.delete(lockId);
+    this.removedThisRun.delete(lockId);
+    this.removedLocks.add(lockId);
     // Retained empty payloads: Home Assistant deletes the entities, and no retained config lingers.
     await this.send(lockRemoval(lockId, this.options));
   }

@@ -1,5 +1,5 @@
 import type { LockEvent } from '../../core/events';
-import type { LastAction, Lock } from '../../core/model';
+import type { Lock } from '../../core/model';
 import {
   BRIDGE_OBJECT,
   bridgeDiscovery,
@@ -21,8 +21,7 @@ import type { DiscoveryRecord } from '../ha/discovery-record';
 import type { Component, Platform } from '../ha/lock-components';
 import { cleanId } from '../topics';
 import { unlockCodeFor } from '../unlock-code';
-import { encodeLastAction } from '../wire';
-import { Extension, type CommandFailure } from './extension';
+import { Extension } from './extension';
 
 /** Locks whose discovery is sent before the next slice waits for the broker's acknowledgements. */
 const DISCOVERY_SLICE = 100;
@@ -38,25 +37,16 @@ export const MIN_RESEND_GAP_MS = 10_000;
  */
 export const MIGRATION_SETTLE_MS = 2000;
 
-/** The event entity's type for each action a lock reports (others, like LOCKING, raise none). */
-const EVENT_OF: Partial<Record<LastAction['action'], string>> = {
-  LOCKED: 'locked',
-  UNLOCKED: 'unlocked',
-  OPEN: 'opened',
-  JAMMED: 'jammed',
-};
-
 /**
  * Home Assistant: discovery of the bridge device and of each lock (see ha-discovery.ts), sent at start,
  * again when Home Assistant announces itself on `<prefix>/status` (its birth message), and removed
  * (empty retained payloads) when a lock disappears. What was published is kept in a ledger (and in the
  * storage directory, ha/discovery-record.ts): a component that goes away is removed, and at start a
  * switch of discovery form hands the entities over (migrate_discovery), a changed prefix or base topic
- * clears the old configs, and a lock that left while the bridge was down is removed. Retained by default: only the bridge may write
- * under the prefix (broker-acl.ts). Births are debounced: one resend a second after the first of a
+ * clears the old configs, and a lock that left while the bridge was down is removed. Retained by
+ * default: only the bridge may write under the prefix (broker-acl.ts). Births are debounced: one resend a second after the first of a
  * burst, at most one per MIN_RESEND_GAP_MS, so a client flooding the birth topic cannot make the
- * bridge flood the broker. Also publishes `<base>/<lock>/event`, the lock's event entity: what
- * happened (locked, unlocked, opened, jammed, who, how, when) and commands that failed.
+ * bridge flood the broker. The event entity's messages: ha-events.ts.
  */
 export class HomeAssistantExtension extends Extension {
   private resend?: unknown;
@@ -64,7 +54,6 @@ export class HomeAssistantExtension extends Extension {
   private births = 0;
   /** Device names sent, by lock id: a new lock sharing a name renames the others. */
   private readonly names = new Map<string, string>();
-  private unsubscribeFailures?: () => void;
   /** Locks added or removed in one turn of the event loop are renamed and sent together. */
   private renaming?: NodeJS.Immediate;
   private ledger?: DiscoveryLedger;
@@ -101,7 +90,6 @@ export class HomeAssistantExtension extends Extension {
     const { previous, transition } = await this.ledger.open();
     if (previous && (transition === 'migrate' || transition === 'move'))
       this.handover = { previous, transition };
-    this.unsubscribeFailures = this.ctx.commandFailures.subscribe((f) => this.onCommandFailed(f));
     await this.listen(`${prefix}/status`, (message) => {
       if (message.payload.toString('utf8').trim().toLowerCase() === 'online') this.onBirth();
     });
@@ -176,7 +164,6 @@ export class HomeAssistantExtension extends Extension {
     await this.ledger?.flush();
     if (this.resend !== undefined) this.ctx.timers.clearTimeout(this.resend);
     this.resend = undefined;
-    this.unsubscribeFailures?.();
     if (this.renaming) clearImmediate(this.renaming);
     this.renaming = undefined;
     await super.stop();
@@ -207,10 +194,6 @@ export class HomeAssistantExtension extends Extension {
       this.scheduleRename();
     } else if (event.type === 'account') void this.publishBridge();
     else if (event.type === 'state') this.onStateChanged(event.lock);
-    else if (event.type === 'activity') {
-      const type = EVENT_OF[event.action.action];
-      if (type) void this.publishEvent(event.lockId, { event_type: type, ...encodeLastAction(event.action) });
-    }
   }
 
   /**
@@ -224,22 +207,6 @@ export class HomeAssistantExtension extends Extension {
     const same =
       now.size === Object.keys(before).length && [...now].every(([id, c]) => before[id] === c.platform);
     if (!same) void this.publish(lock);
-  }
-
-  private onCommandFailed(failure: CommandFailure): void {
-    // Only a known lock: anyone may publish on any `<base>/<x>/set`, and must not create event topics.
-    if (!this.names.has(failure.lockId)) return;
-    void this.publishEvent(failure.lockId, {
-      event_type: 'command_failed',
-      command: failure.command ?? null,
-      code: failure.error.code,
-      message: failure.error.message,
-    });
-  }
-
-  private publishEvent(lockId: string, body: Record<string, unknown>): Promise<void> {
-    // Never retained: Home Assistant ignores a replayed event, and an event happens once.
-    return this.ctx.connection.publish(this.ctx.topics.lock(lockId, 'event'), this.json(body), { qos: 1 });
   }
 
   /** In slices, so commands and state changes interleave with a large discovery instead of queueing behind it. */

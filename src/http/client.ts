@@ -285,11 +285,22 @@ function transportError(
       { vendor, requestId, cause, reasons },
     );
   }
-  return new LockbridgeError(
-    'vendor_unavailable',
-    `${vendor} connection failed on ${what}${unknown ? '; outcome unknown' : ''}`,
-    { vendor, requestId, retryable: !unknown, cause, reasons },
-  );
+  // A connection that dropped after the request went out is, for the caller, the same situation as
+  // no answer: the vendor may have acted. One code for it (`timeout` + outcome_unknown), so users and
+  // the hub (which then shows UNKNOWN instead of the old state) treat both alike.
+  if (unknown)
+    return new LockbridgeError('timeout', `${vendor} connection dropped on ${what}; outcome unknown`, {
+      vendor,
+      requestId,
+      cause,
+      reasons,
+    });
+  return new LockbridgeError('vendor_unavailable', `${vendor} connection failed on ${what}`, {
+    vendor,
+    requestId,
+    retryable: true,
+    cause,
+  });
 }
 
 /** One signal that aborts when any of the given ones does. */

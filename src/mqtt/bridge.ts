@@ -5,6 +5,7 @@ import { mqttConfigProblems } from '../config/mqtt-rules';
 import type { LockSource } from '../core/lock-source';
 import { EventFanout } from '../core/events';
 import type { Logger } from '../core/logger';
+import type { Storage } from '../core/storage';
 import { systemClock, type Clock } from '../core/clock';
 import type { MqttConfig } from '../config/types';
 import { BrokerAcl } from './broker-acl';
@@ -46,6 +47,11 @@ export interface MqttBridgeOptions {
   logger: Logger;
   /** Lockbridge's version, for Home Assistant's device and origin info. */
   version?: string;
+  /**
+   * The storage directory (the CLI's --data-dir): the bridge records there what it published for Home
+   * Assistant, so a later start can migrate or remove it. Without it nothing from earlier runs is cleaned.
+   */
+  storage?: Storage;
   /** Unlock codes by account id (the accounts' `unlockCode`), besides mqtt.unlockCodes by lock. */
   accountUnlockCodes?: Record<string, string>;
   clock?: Clock;
@@ -154,6 +160,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     clock,
     timers: options.timers ?? systemTimers,
     version: options.version ?? '0.0.0',
+    storage: options.storage,
     commandFailures: new EventFanout<CommandFailure>((err) =>
       logger.error(`A command failure listener threw: ${String(err)}`),
     ),

@@ -184,6 +184,28 @@ describe('hub: a command is never sent after its deadline (real drivers, emulato
         return (await hub.getLock(id(home.frontDoor.LockID))).status.state === 'UNLOCKED';
       }, 'the unlock shows');
     });
+    it('a dropped connection after the unlock went out: the same answer as no answer (timeout, outcome unknown), UNKNOWN shown', async () => {
+      const states: string[] = [];
+      hub.subscribe((e) => {
+        if (e.type === 'state' && e.lock.id === id(home.frontDoor.LockID)) states.push(e.lock.status.state);
+      });
+      emu.faults.dropNext(1, { path: /remoteoperate/ });
+      const { expiresAt, promise } = command(home.frontDoor.LockID, 'UNLOCK', 5_000);
+      const err = await answerOf(promise);
+      assert.equal(err.code, 'timeout', err.message);
+      assert.match(err.message, /outcome unknown/);
+      assert.deepEqual(
+        err.reasons.map((r) => r.code),
+        [OUTCOME_UNKNOWN],
+      );
+      // Never resent: the vendor may have acted.
+      assert.deepEqual(arrivals(emu.server, 'PUT', remote(home.frontDoor.LockID, 'unlock'), expiresAt), {
+        count: 1,
+        late: [],
+      });
+      // The old state (LOCKED) is a guess the door may contradict: UNKNOWN until the vendor says.
+      assert.deepEqual(states.slice(0, 2), ['UNLOCKING', 'UNKNOWN']);
+    });
   });
 
   describe('SmartphoneKey (OPEN is deduplicated by our request id, so it may be retried)', () => {

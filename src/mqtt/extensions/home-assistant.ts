@@ -1,13 +1,23 @@
 import type { LockEvent } from '../../core/events';
 import type { LastAction, Lock } from '../../core/model';
 import {
+  BRIDGE_OBJECT,
   bridgeDiscovery,
+  lockComponentsOf,
   lockDiscovery,
   lockRemoval,
   type DiscoveryMessage,
   type DiscoveryOptions,
 } from '../ha-discovery';
 import { deviceNames } from '../ha/device-names';
+import {
+  clearingMessages,
+  migrationMessages,
+  removedComponents,
+  type Transition,
+} from '../ha/discovery-changes';
+import { DiscoveryLedger } from '../ha/discovery-ledger';
+import type { DiscoveryRecord } from '../ha/discovery-record';
 import { cleanId } from '../topics';
 import { unlockCodeFor } from '../unlock-code';
 import { encodeLastAction } from '../wire';
@@ -19,6 +29,13 @@ const DISCOVERY_SLICE = 100;
 export const BIRTH_QUIET_MS = 1000;
 /** At most one resend per this long, however many birth messages come (anyone may send one). */
 export const MIN_RESEND_GAP_MS = 10_000;
+/**
+ * After the migration requests of a form switch, this long before the new configs: Home Assistant
+ * unloads the old entities in tasks of their own (entity.py), and a new config arriving before they are
+ * gone would find its unique id still taken (home-assistant/core's own migration tests let the
+ * requests settle before they publish the new form).
+ */
+export const MIGRATION_SETTLE_MS = 2000;
 
 /** The event entity's type for each action a lock reports (others, like LOCKING, raise none). */
 const EVENT_OF: Partial<Record<LastAction['action'], string>> = {
@@ -31,7 +48,10 @@ const EVENT_OF: Partial<Record<LastAction['action'], string>> = {
 /**
  * Home Assistant: discovery of the bridge device and of each lock (see ha-discovery.ts), sent at start,
  * again when Home Assistant announces itself on `<prefix>/status` (its birth message), and removed
- * (empty retained payloads) when a lock disappears. Retained by default: only the bridge may write
+ * (empty retained payloads) when a lock disappears. What was published is kept in a ledger (and in the
+ * storage directory, ha/discovery-record.ts): a component that goes away is removed, and at start a
+ * switch of discovery form hands the entities over (migrate_discovery), a changed prefix or base topic
+ * clears the old configs, and a lock that left while the bridge was down is removed. Retained by default: only the bridge may write
  * under the prefix (broker-acl.ts). Births are debounced: one resend a second after the first of a
  * burst, at most one per MIN_RESEND_GAP_MS, so a client flooding the birth topic cannot make the
  * bridge flood the broker. Also publishes `<base>/<lock>/event`, the lock's event entity: what
@@ -46,6 +66,11 @@ export class HomeAssistantExtension extends Extension {
   private unsubscribeFailures?: () => void;
   /** Locks added or removed in one turn of the event loop are renamed and sent together. */
   private renaming?: NodeJS.Immediate;
+  private ledger?: DiscoveryLedger;
+  private settling?: { timer: unknown; resolve: () => void };
+  /** The start-up discovery (with a migration, if any), for stop() to wait on. */
+  private starting?: Promise<void>;
+  private stopped = false;
 
   private get enabled(): boolean {
     return this.ctx.settings.homeAssistant.enabled;
@@ -63,16 +88,64 @@ export class HomeAssistantExtension extends Extension {
 
   async start(): Promise<void> {
     if (!this.enabled) return;
+    const { prefix, nodeId, form } = this.options;
+    this.ledger = new DiscoveryLedger(this.ctx.storage, { prefix, nodeId, form }, this.ctx.logger);
+    const { previous, transition } = await this.ledger.open();
     this.unsubscribeFailures = this.ctx.commandFailures.subscribe((f) => this.onCommandFailed(f));
-    await this.listen(`${this.options.prefix}/status`, (message) => {
+    await this.listen(`${prefix}/status`, (message) => {
       if (message.payload.toString('utf8').trim().toLowerCase() === 'online') this.onBirth();
     });
     // In the background: with thousands of locks the set and request topics (started after this
     // extension) must not wait for discovery.
-    void this.publishAll();
+    this.starting = this.startDiscovery(previous, transition).catch((err: unknown) =>
+      this.ctx.logger.warn(`Home Assistant discovery failed at start: ${(err as Error).name}`),
+    );
+  }
+
+  /** The first discovery, with a form switch or a move of the previous run's configs around it. */
+  private async startDiscovery(previous: DiscoveryRecord | undefined, transition: Transition): Promise<void> {
+    if (!previous || transition === 'same' || transition === 'unknown') {
+      await this.publishAll();
+      return;
+    }
+    const count = Object.keys(previous.objects).length;
+    if (transition === 'migrate') {
+      this.ctx.logger.info(
+        `Home Assistant: discovery form changed from ${previous.form} to ${this.options.form}; handing the entities of ${count} device(s) over (migrate_discovery)`,
+      );
+      await this.send(migrationMessages(previous));
+      await this.settle();
+      // Stopped meanwhile: the record still names the old form, so the next start migrates again.
+      if (this.stopped) return;
+    } else {
+      this.ctx.logger.info(
+        `Home Assistant: discovery moved from ${previous.prefix} (node ${previous.nodeId}); clearing the configs of ${count} device(s) there`,
+      );
+    }
+    await this.publishAll();
+    await this.send(clearingMessages(previous, previous.objects));
+    this.ledger?.release();
+  }
+
+  private settle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.ctx.timers.setTimeout(() => {
+        this.settling = undefined;
+        resolve();
+      }, MIGRATION_SETTLE_MS);
+      this.settling = { timer, resolve };
+    });
   }
 
   override async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.settling) {
+      this.ctx.timers.clearTimeout(this.settling.timer);
+      this.settling.resolve();
+      this.settling = undefined;
+    }
+    await this.starting;
+    await this.ledger?.flush();
     if (this.resend !== undefined) this.ctx.timers.clearTimeout(this.resend);
     this.resend = undefined;
     this.unsubscribeFailures?.();
@@ -105,10 +178,24 @@ export class HomeAssistantExtension extends Extension {
       void this.remove(event.lockId);
       this.scheduleRename();
     } else if (event.type === 'account') void this.publishBridge();
+    else if (event.type === 'state') this.onStateChanged(event.lock);
     else if (event.type === 'activity') {
       const type = EVENT_OF[event.action.action];
       if (type) void this.publishEvent(event.lockId, { event_type: type, ...encodeLastAction(event.action) });
     }
+  }
+
+  /**
+   * A lock whose entities changed with its status (battery data or a door sensor came or went) is sent
+   * again, without what it lost. Only a lock already sent: the others are sent by their own turn.
+   */
+  private onStateChanged(lock: Lock): void {
+    const before = this.ledger?.get(lock.id);
+    if (!before || !this.names.has(lock.id)) return;
+    const now = lockComponentsOf({ lock, name: '', unlockCode: this.unlockCodeOf(lock) }, this.options);
+    const same =
+      now.size === Object.keys(before).length && [...now].every(([id, c]) => before[id] === c.platform);
+    if (!same) void this.publish(lock);
   }
 
   private onCommandFailed(failure: CommandFailure): void {
@@ -132,6 +219,10 @@ export class HomeAssistantExtension extends Extension {
     const locks = await this.ctx.source.listLocks();
     this.rename(locks);
     await this.publishBridge();
+    // Devices published before that are gone now (a lock that left while the bridge was down).
+    const present = new Set([BRIDGE_OBJECT, ...locks.map((l) => l.id)]);
+    const gone = (this.ledger?.ids() ?? []).filter((id) => !present.has(id));
+    await this.inSlices(gone, (id) => this.remove(id), DISCOVERY_SLICE);
     await this.inSlices(locks, (lock) => this.publish(lock), DISCOVERY_SLICE);
   }
 
@@ -165,18 +256,29 @@ export class HomeAssistantExtension extends Extension {
 
   private async publishBridge(): Promise<void> {
     const accounts = this.ctx.source.accounts().map((a) => a.account);
-    const { messages, skipped } = bridgeDiscovery(accounts, this.options);
+    const { components } = bridgeDiscovery(accounts, this.options);
+    const removed = removedComponents(this.ledger?.get(BRIDGE_OBJECT), components);
+    const { messages, skipped } = bridgeDiscovery(accounts, this.options, removed);
     for (const id of skipped)
       this.ctx.logger.warn(
         `Home Assistant: no sensors for account ${JSON.stringify(id.slice(0, 100))} (its id has characters a template cannot hold)`,
       );
     await this.send(messages);
+    this.ledger?.set(BRIDGE_OBJECT, components);
+  }
+
+  private unlockCodeOf(lock: Lock): string | undefined {
+    return unlockCodeFor(lock, this.ctx.settings);
   }
 
   private async publish(lock: Lock): Promise<void> {
-    const name = this.names.get(lock.id) ?? lock.name;
-    const unlockCode = unlockCodeFor(lock, this.ctx.settings);
-    await this.send(lockDiscovery({ lock, name, unlockCode }, this.options));
+    if (this.stopped) return;
+    const input = { lock, name: this.names.get(lock.id) ?? lock.name, unlockCode: this.unlockCodeOf(lock) };
+    const components = lockComponentsOf(input, this.options);
+    const removed = removedComponents(this.ledger?.get(lock.id), components);
+    await this.send(lockDiscovery(input, this.options, removed));
+    // A lock removed while this was being sent stays removed.
+    if (this.names.has(lock.id)) this.ledger?.set(lock.id, components);
   }
 
   private async send(messages: DiscoveryMessage[]): Promise<void> {
@@ -184,7 +286,7 @@ export class HomeAssistantExtension extends Extension {
     await Promise.all(
       messages.map((m) =>
         this.ctx.connection.publish(m.topic, m.payload ? this.json(m.payload) : '', {
-          retain: m.payload ? retain : true,
+          retain: m.transient ? false : m.payload ? retain : true,
         }),
       ),
     );
@@ -192,6 +294,7 @@ export class HomeAssistantExtension extends Extension {
 
   private async remove(lockId: string): Promise<void> {
     this.names.delete(lockId);
+    this.ledger?.delete(lockId);
     // Retained empty payloads: Home Assistant deletes the entities, and no retained config lingers.
     await this.send(lockRemoval(lockId, this.options));
   }

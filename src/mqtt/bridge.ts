@@ -19,6 +19,7 @@ import { BridgeHealthExtension } from './extensions/bridge-health';
 import { BridgeInfoExtension } from './extensions/bridge-info';
 import { BridgeStateExtension, OFFLINE } from './extensions/bridge-state';
 import type { BridgeContext, CommandFailure, Extension } from './extensions/extension';
+import { HomeAssistantEventsExtension } from './extensions/ha-events';
 import { HomeAssistantExtension } from './extensions/home-assistant';
 import { LockEventsExtension } from './extensions/lock-events';
 import { LocksListExtension } from './extensions/locks-list';
@@ -182,6 +183,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     new LocksListExtension(ctx),
     new LockEventsExtension(ctx),
     new HomeAssistantExtension(ctx),
+    new HomeAssistantEventsExtension(ctx),
   ];
 
   const unsubscribe = source.subscribe((event) => {

@@ -293,6 +293,33 @@ describe('mqtt bridge: Home Assistant discovery across runs and capability chang
     );
   });
 
+  it("repeats this run's hand-over and removals when Home Assistant comes back (it may have missed them)", async () => {
+    await run({ homeAssistant: { discovery: 'entity' } });
+    await observer.waitFor(entityTopic('lock', FRONT, 'lock'));
+    await stop();
+    const fx = await run({});
+    await eventually(() => timers.pending.size > 0);
+    timers.fireAll();
+    await observer.waitFor(entityTopic('lock', FRONT, 'lock'), (_j, m) => isEmpty(m));
+    fx.hub.emulator.addLock({ id: 'front', name: 'Front Door', canOpen: true, battery: null });
+    await fx.hub.hub.refresh();
+    await observer.waitFor(device(FRONT), (j) => isRecord(j) && Object.keys(removalsOf(j)).length > 0);
+    observer.received.length = 0;
+    // Home Assistant (re)connects: its birth message.
+    await observer.publish('homeassistant/status', 'online');
+    await eventually(() => timers.pending.size > 0);
+    timers.fireAll();
+    await observer.waitFor(entityTopic('lock', FRONT, 'lock'), (_j, m) => isMigration(m));
+    await eventually(() => timers.pending.size > 0);
+    timers.fireAll();
+    const again = await observer.waitFor(device(FRONT));
+    assert.deepEqual(removalsOf(tryJson(again.payload) as Config), {
+      battery: 'sensor',
+      battery_low: 'binary_sensor',
+    });
+    await observer.waitFor(entityTopic('lock', FRONT, 'lock'), (_j, m) => isEmpty(m));
+  });
+
   it('keeps the record in the storage directory as plain JSON naming topics only', async () => {
     await run({});
     await observer.waitFor(device(FRONT));

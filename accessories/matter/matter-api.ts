@@ -57,6 +57,12 @@ export interface MatterApi {
     attributes: Record<string, unknown>,
     partId?: string,
   ): Promise<void>;
+  /** A cluster's state, or undefined while the accessory is not (yet) on the bridge. */
+  getAccessoryState(
+    uuid: string,
+    cluster: string,
+    partId?: string,
+  ): Promise<Record<string, unknown> | undefined>;
 }
 
 /** What Homebridge 2 adds to the API object; Homebridge 1.x has none of it. */
@@ -78,6 +84,7 @@ export function matterApiOf(api: API): MatterApi | undefined {
     typeof matter.registerPlatformAccessories !== 'function' ||
     typeof matter.unregisterPlatformAccessories !== 'function' ||
     typeof matter.updateAccessoryState !== 'function' ||
+    typeof matter.getAccessoryState !== 'function' ||
     !matter.deviceTypes?.DoorLock ||
     !matter.uuid
   )

@@ -5,6 +5,9 @@ import { PLATFORM_NAME, PLUGIN_NAME } from '../settings';
 import type { MatterApi } from './matter-api';
 import { MatterDoorLock, type MatterDoorLockDeps } from './matter-door-lock';
 
+/** How long a registered lock may take to appear on Homebridge's Matter bridge. */
+const ON_BRIDGE_TIMEOUT_MS = 60_000;
+
 interface Entry {
   door: MatterDoorLock;
   shape: string;
@@ -76,6 +79,7 @@ export class MatterLocks {
     this.enqueue(created, `publishing ${lock.name} over Matter`, async () => {
       await this.deps.matter.registerPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [door.accessory()]);
       this.cached.set(uuid, lock.account);
+      await this.onBridge(uuid);
       this.deps.log.info(`${lock.name} is a Matter door lock`);
       await door.update(door.current);
     });
@@ -100,6 +104,24 @@ export class MatterLocks {
       if (lock.account === account)
         this.enqueue(entry, `updating ${lock.name}`, () => entry.door.update(lock));
     }
+  }
+
+  /**
+   * Homebridge 2.1 resolves registerPlatformAccessories when it has emitted the registration, before the
+   * endpoint is on the bridge, and drops state updates until then ("accessory is not on this bridge").
+   * No event tells when it is there, so this asks (getAccessoryState answers once it is), for a while.
+   */
+  private async onBridge(uuid: string): Promise<void> {
+    const { matter } = this.deps;
+    for (
+      let waitMs = 20, waited = 0;
+      waited < ON_BRIDGE_TIMEOUT_MS;
+      waited += waitMs, waitMs = Math.min(waitMs * 2, 1000)
+    ) {
+      if ((await matter.getAccessoryState(uuid, 'doorLock')) !== undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+    }
+    throw new Error(`the Matter bridge did not take it within ${ON_BRIDGE_TIMEOUT_MS / 1000} s`);
   }
 
   private unregister(uuids: string[], what: string): void {

@@ -46,6 +46,9 @@ class FakeMatter implements MatterApi {
   ) {
     this.states.push({ uuid, cluster, attributes, part });
   }
+  async getAccessoryState(uuid: string, cluster: string) {
+    return this.registered.get(uuid)?.clusters[cluster];
+  }
   byName(name: string): MatterAccessory {
     const found = [...this.registered.values()].find((a) => a.displayName === name);
     assert.ok(found, `Matter accessory ${name}`);

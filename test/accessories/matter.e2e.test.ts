@@ -185,6 +185,12 @@ describe('Matter end to end (Homebridge 2, matter.js controller)', function () {
     assert.ok(front.door, 'Front Door has a door sensor');
     assert.equal(await front.door.getStateValueAttribute(true), true, 'its door is closed');
     assert.equal(locks.find((l) => l.name === 'Back Door')!.door, undefined, 'Back Door has none');
+    assert.deepEqual(
+      locks.filter((l) => !l.reachable).map((l) => l.name),
+      ['Garage Side Door'],
+      'the offline lock is unreachable',
+    );
+    assert.doesNotMatch(bridge!.log, /Matter: .* failed/, 'every Matter update went through');
   });
 
   it('unlocks and locks through Matter: the emulator receives each command', async () => {

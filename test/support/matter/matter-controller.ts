@@ -34,6 +34,7 @@ interface ClusterClient {
   getLockStateAttribute(requestFromRemote?: boolean): Promise<number | null>;
   getStateValueAttribute(requestFromRemote?: boolean): Promise<boolean>;
   getNodeLabelAttribute(requestFromRemote?: boolean): Promise<string>;
+  getReachableAttribute(requestFromRemote?: boolean): Promise<boolean>;
 }
 interface DeviceEndpoint {
   getNumber(): number;
@@ -78,6 +79,8 @@ function knownOperationalAddress(peerSet: PeerSetClass, ip: string, port: number
 /** A DoorLock endpoint of the commissioned bridge, with the name its bridged node carries. */
 export interface MatterLockEndpoint {
   name: string;
+  /** BridgedDeviceBasicInformation.reachable, as read at discovery. */
+  reachable: boolean;
   endpoint: number;
   doorLock: ClusterClient;
   /** The door's contact sensor part, where the lock has one. */
@@ -167,12 +170,13 @@ export class MatterTestController {
       const doorLock = e.getClusterClient(clusters.DoorLock.Cluster);
       if (!doorLock) continue;
       const info = e.getClusterClient(clusters.BridgedDeviceBasicInformation.Cluster);
-      const name = info ? await info.getNodeLabelAttribute() : '';
+      const name = info ? await info.getNodeLabelAttribute(true) : '';
+      const reachable = info ? await info.getReachableAttribute(true) : false;
       const door = e
         .getChildEndpoints()
         .map((c) => c.getClusterClient(clusters.BooleanState.Cluster))
         .find((c) => c !== undefined);
-      out.push({ name, endpoint: e.getNumber(), doorLock, ...(door ? { door } : {}) });
+      out.push({ name, reachable, endpoint: e.getNumber(), doorLock, ...(door ? { door } : {}) });
     }
     return out;
   }

@@ -40,8 +40,9 @@ export async function startDaemon(
     level: verbose ? 'debug' : (config.logLevel ?? 'info'),
     redactor: globalRedactor,
   });
+  const storage = new FileStorage(dataDir);
   const runtime = await createRuntime(config, {
-    storage: new FileStorage(dataDir),
+    storage,
     logger,
     secretSink: globalRedactor,
   });
@@ -52,6 +53,7 @@ export async function startDaemon(
       config: config.mqtt ?? {},
       logger: logger.child('mqtt'),
       version: VERSION,
+      storage,
       accountUnlockCodes: accountUnlockCodes(config),
     });
   } catch (err) {

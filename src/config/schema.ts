@@ -259,6 +259,18 @@ export const configSchema = {
       },
     },
     mqtt: mqttSchema,
+    cluster: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['redis', 'node'],
+      description: 'Cluster mode: daemons with the same accounts share them through leases in Redis',
+      properties: {
+        redis: { type: 'string', pattern: '^rediss?://' },
+        node: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+        leaseSeconds: { type: 'number', minimum: 1, maximum: 300 },
+        keyPrefix: { type: 'string', pattern: '^[A-Za-z0-9_:.-]{1,64}$' },
+      },
+    },
     polling: {
       type: 'object',
       additionalProperties: false,

@@ -197,9 +197,25 @@ export interface MqttConfig {
   unlockCodes?: Record<string, string>;
 }
 
+/**
+ * Cluster mode of `lockbridge run` (see src/cluster): several daemons with the same accounts share them
+ * through leases in one Redis. Absent: one process holds every account, as before.
+ */
+export interface ClusterConfig {
+  /** redis://[user:password@]host:port[/db] or rediss:// (one Redis instance, not Redis Cluster). */
+  redis: string;
+  /** This daemon's name, unique in the cluster ([A-Za-z0-9_-], at most 64). */
+  node: string;
+  /** How long a lease on an account lasts without renewal (default 15 s); renewed every third of it. */
+  leaseSeconds?: number;
+  /** Prefix of every Redis key (default "lockbridge"); two clusters may share a Redis with two prefixes. */
+  keyPrefix?: string;
+}
+
 export interface LockbridgeConfig {
   accounts: AccountConfig[];
   mqtt?: MqttConfig;
+  cluster?: ClusterConfig;
   polling?: { intervalSeconds?: number; maxIntervalSeconds?: number };
   commands?: { timeoutSeconds?: number; expirySeconds?: number; sendMarginMs?: number };
   codes?: {

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { LockbridgeError, type ErrorReason } from '../core/errors';
 import { configSchema, accountSchemas } from './schema';
 import { mqttConfigProblems } from './mqtt-rules';
+import { clusterConfigProblems } from '../cluster/config';
 import type { AccountConfig, LockbridgeConfig } from './types';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -83,7 +84,7 @@ export function validateConfig(value: unknown): LockbridgeConfig {
     }
     ids.add(account.id);
   }
-  const problems = mqttConfigProblems(config.mqtt);
+  const problems = [...mqttConfigProblems(config.mqtt), ...clusterConfigProblems(config)];
   if (problems.length > 0)
     throw new LockbridgeError('invalid_config', `Invalid configuration: ${problems.join('; ')}`, {
       reasons: problems.map((message) => ({ code: 'invalid_config', message })),

@@ -210,7 +210,11 @@ export class HomeAssistantExtension extends Extension {
   }
 
   /** In slices, so commands and state changes interleave with a large discovery instead of queueing behind it. */
-  private async publishAll(): Promise<void> {
+  private publishAll(): Promise<void> {
+    return this.ledger ? this.ledger.batch(() => this.sendAll()) : this.sendAll();
+  }
+
+  private async sendAll(): Promise<void> {
     const locks = await this.ctx.source.listLocks();
     this.rename(locks);
     await this.publishBridge();

@@ -20,6 +20,8 @@ export class DiscoveryLedger {
    * half-way makes the next start do it again rather than forget the old configs.
    */
   private held = false;
+  /** Rounds under way: their changes are written once, when the last ends (10,000 locks, one write). */
+  private batching = 0;
 
   constructor(
     private readonly storage: Storage | undefined,
@@ -70,6 +72,17 @@ export class DiscoveryLedger {
     this.changed();
   }
 
+  /** Runs a whole discovery round, writing its changes once at its end. */
+  async batch<T>(fn: () => Promise<T>): Promise<T> {
+    this.batching++;
+    try {
+      return await fn();
+    } finally {
+      this.batching--;
+      if (this.dirty) this.changed();
+    }
+  }
+
   /** Resolves once every change so far is written. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
@@ -78,7 +91,7 @@ export class DiscoveryLedger {
   private changed(): void {
     if (!this.storage) return;
     this.dirty = true;
-    if (this.held) return;
+    if (this.held || this.batching > 0) return;
     this.writing ??= this.writeLoop().finally(() => (this.writing = undefined));
   }
 

@@ -19,6 +19,7 @@ import { TwoFactorRelay } from './two-factor/relay';
 import { accessCodeSettingsOf } from './access-code/settings';
 import { matterApiOf } from './matter/matter-api';
 import { MatterLocks } from './matter/matter-locks';
+import { MATTER_COMMAND_EXPIRY_MS } from './matter/matter-door-lock';
 import { parseMatterSettings } from './matter/matter-settings';
 
 /** What Homebridge 2 hands to configureMatterAccessory (a cached Matter accessory), as far as we read it. */
@@ -112,8 +113,18 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
       log: this.log,
       source: () => this.started?.source,
       accountDown: (account) => this.accountDown(account),
+      expiryMs: Math.min(MATTER_COMMAND_EXPIRY_MS, this.configuredExpiryMs()),
     });
     this.hapEnabled = settings.hap;
+  }
+
+  private configuredExpiryMs(): number {
+    const settings = this.settings;
+    const seconds =
+      settings.kind === 'accounts' || settings.kind === 'mqtt'
+        ? settings.config.commands?.expirySeconds
+        : undefined;
+    return seconds === undefined ? Number.POSITIVE_INFINITY : seconds * 1000;
   }
 
   private lockAccessory(accessory: PlatformAccessory<LockAccessoryContext>): LockAccessory {

@@ -41,6 +41,8 @@ export class RequestsExtension extends Extension {
     }
     let transaction = transactionOf(message.payload);
     try {
+      // Cluster mode: another daemon answers this one.
+      if (this.ctx.gate && !(await this.ctx.gate.admit(undefined, message))) return;
       const operation = Object.prototype.hasOwnProperty.call(this.operations, name)
         ? this.operations[name]
         : undefined;

@@ -4,6 +4,7 @@ import { LockbridgeError, toLockbridgeError } from '../src/core/errors';
 import { validateConfig } from '../src/config/validate';
 import { mqttSchema } from '../src/config/schema';
 import type { LockbridgeConfig, MqttConfig } from '../src/config/types';
+import { MATTER_SETTINGS_KEY, parseMatterSettings } from './matter/matter-settings';
 
 /** Where the locks come from: vendor accounts in this process, or a running lockbridge daemon. */
 export type PlatformSettings =
@@ -49,6 +50,8 @@ const validateRemote = new Ajv({ allErrors: true, strict: false }).compile(remot
 const HOMEBRIDGE_KEYS = new Set(['platform', 'name', '_bridge']);
 /** Platform-level keys that select and configure the source. */
 const SOURCE_KEYS = new Set(['source', 'mqtt']);
+/** Platform-level keys of the Homebridge surface itself (read by the platform, not by the core). */
+const SURFACE_KEYS = new Set([MATTER_SETTINGS_KEY]);
 
 /**
  * Reads the `Lockbridge` platform block of config.json. Never throws: a bad block comes back as
@@ -61,8 +64,10 @@ export function parsePlatformConfig(block: PlatformConfig | undefined): Platform
     if (source !== 'accounts' && source !== 'mqtt') {
       return invalid('Invalid configuration: source must be "accounts" or "mqtt"');
     }
+    parseMatterSettings(raw);
     const rest: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) if (!HOMEBRIDGE_KEYS.has(k) && !SOURCE_KEYS.has(k)) rest[k] = v;
+    for (const [k, v] of Object.entries(raw))
+      if (!HOMEBRIDGE_KEYS.has(k) && !SOURCE_KEYS.has(k) && !SURFACE_KEYS.has(k)) rest[k] = v;
 
     if (source === 'mqtt') {
       if (!validateRemote(raw.mqtt ?? {})) {

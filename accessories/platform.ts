@@ -16,6 +16,16 @@ import { PLATFORM_NAME, PLUGIN_NAME, STORAGE_FOLDER } from './settings';
 import { hapNameOf } from './state-mapping';
 import { homeKitKindOf, skipReason } from './homekit-kind';
 import { TwoFactorRelay } from './two-factor/relay';
+import { matterApiOf } from './matter/matter-api';
+import { MatterLocks } from './matter/matter-locks';
+import { MATTER_COMMAND_EXPIRY_MS } from './matter/matter-door-lock';
+import { parseMatterSettings } from './matter/matter-settings';
+
+/** What Homebridge 2 hands to configureMatterAccessory (a cached Matter accessory), as far as we read it. */
+interface CachedMatterAccessory {
+  UUID: string;
+  context?: { account?: unknown };
+}
 
 /** For tests: another way to start the source (the platform is otherwise constructed by Homebridge). */
 export type SourceStarter = typeof startLockSource;
@@ -40,6 +50,10 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
   private unsubscribe?: Unsubscribe;
   private relay?: TwoFactorRelay;
   private shuttingDown = false;
+  /** Matter door locks (Homebridge 2 with Matter on), beside the HAP accessories. */
+  private matter?: MatterLocks;
+  /** False when the user turned HAP off while Matter publishes the locks. */
+  private hapEnabled = true;
 
   constructor(
     log: Logging,
@@ -58,6 +72,7 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
       this.log.error(`Lockbridge did not start: ${this.settings.error.message}`);
       return;
     }
+    this.setUpMatter(config);
     api.on('didFinishLaunching', () => {
       this.launch().catch((err) =>
         this.log.error(`Lockbridge failed to start: ${toLockbridgeError(err).message}`),
@@ -76,6 +91,39 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
     } catch (err) {
       this.log.error(`Could not restore ${accessory.displayName}: ${toLockbridgeError(err).message}`);
     }
+  }
+
+  /** Homebridge 2 hands over every cached Matter accessory before didFinishLaunching. */
+  configureMatterAccessory(accessory: CachedMatterAccessory): void {
+    const account = accessory.context?.account;
+    this.matter?.restore(accessory.UUID, typeof account === 'string' ? account : undefined);
+  }
+
+  /** Matter only on Homebridge 2 with `bridge.matter` on; Homebridge 1.x and 2.x without it run as before. */
+  private setUpMatter(config: PlatformConfig): void {
+    const settings = parseMatterSettings(config);
+    const matter = settings.enabled ? matterApiOf(this.api) : undefined;
+    if (!matter) {
+      if (!settings.hap) this.log.warn('matter.hap is false, but Matter is not on: the HAP accessories stay');
+      return;
+    }
+    this.matter = new MatterLocks({
+      matter,
+      log: this.log,
+      source: () => this.started?.source,
+      accountDown: (account) => this.accountDown(account),
+      expiryMs: Math.min(MATTER_COMMAND_EXPIRY_MS, this.configuredExpiryMs()),
+    });
+    this.hapEnabled = settings.hap;
+  }
+
+  private configuredExpiryMs(): number {
+    const settings = this.settings;
+    const seconds =
+      settings.kind === 'accounts' || settings.kind === 'mqtt'
+        ? settings.config.commands?.expirySeconds
+        : undefined;
+    return seconds === undefined ? Number.POSITIVE_INFINITY : seconds * 1000;
   }
 
   private lockAccessory(accessory: PlatformAccessory<LockAccessoryContext>): LockAccessory {
@@ -116,7 +164,12 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
     this.relay = new TwoFactorRelay(storage, source, this.log);
     this.relay.sync();
     const locks = await source.listLocks();
+    if (!this.hapEnabled && this.accessories.size > 0) {
+      this.log.info('HomeKit (HAP) accessories are off (matter.hap false): removing the cached ones');
+      this.remove([...this.accessories.values()], false);
+    }
     this.sync(locks, source);
+    this.matter?.sync(locks);
     const accounts = source.accounts();
     const shown = locks.filter((l) => homeKitKindOf(l) !== 'none').length;
     const skipped = locks.length - shown;
@@ -124,6 +177,12 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
       `Lockbridge is running: ${shown} lock(s) from ${accounts.length} account(s) in Apple Home` +
         (skipped > 0 ? ` (${skipped} without remote action skipped)` : ''),
     );
+    if (this.matter) {
+      const doorLocks = locks.filter((l) => homeKitKindOf(l) === 'lock').length;
+      this.log.info(
+        `Matter: ${doorLocks} door lock(s)${this.hapEnabled ? ' beside the HomeKit accessories' : ' (HomeKit accessories off)'}`,
+      );
+    }
   }
 
   /** Adds what is new, updates what is known, and unregisters locks that are gone. */
@@ -150,6 +209,7 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
       return uuid;
     }
     this.skipped.delete(uuid);
+    if (!this.hapEnabled) return uuid;
     let accessory = this.accessories.get(uuid);
     if (!accessory) {
       const platformAccessory = new this.api.platformAccessory<LockAccessoryContext>(
@@ -205,11 +265,13 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
       switch (event.type) {
         case 'lock_added':
           this.upsert(event.lock);
+          this.matter?.upsert(event.lock);
           break;
         case 'lock_removed': {
           this.skipped.delete(accessoryUuid(this.hap, event.lock));
           const accessory = this.accessories.get(accessoryUuid(this.hap, event.lock));
           if (accessory) this.remove([accessory]);
+          this.matter?.remove(event.lock);
           break;
         }
         case 'state': {
@@ -220,12 +282,14 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
             if (accessory) this.skip(uuid, event.lock);
           } else if (accessory) accessory.update(event.lock);
           else if (this.skipped.has(uuid)) this.upsert(event.lock);
+          this.matter?.upsert(event.lock);
           break;
         }
         case 'account':
           for (const accessory of this.accessories.values()) {
             if (accessory.context?.account === event.status.account) accessory.refresh();
           }
+          this.matter?.refresh(event.status.account);
           this.relay?.sync();
           break;
         default:

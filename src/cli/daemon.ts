@@ -52,10 +52,11 @@ export async function startDaemon(
         logger.child('cluster'),
       )
     : undefined;
+  const storage = new FileStorage(dataDir);
   let runtime: Runtime;
   try {
     runtime = await createRuntime(config, {
-      storage: new FileStorage(dataDir),
+      storage,
       logger,
       secretSink: globalRedactor,
       ...(cluster && {
@@ -77,6 +78,7 @@ export async function startDaemon(
       cluster: cluster?.bridgeOptions(runtime.hub),
       logger: logger.child('mqtt'),
       version: VERSION,
+      storage,
       accountUnlockCodes: accountUnlockCodes(config),
     });
   } catch (err) {

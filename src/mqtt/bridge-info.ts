@@ -6,7 +6,14 @@ export interface BridgeInfo {
   version: string;
   config: {
     base_topic: string;
-    home_assistant: { enabled: boolean; prefix: string };
+    /** The Home Assistant options in effect (none of them secret). */
+    home_assistant: {
+      enabled: boolean;
+      prefix: string;
+      discovery: 'device' | 'entity';
+      retain: boolean;
+      device_names: 'auto' | 'plain' | 'vendor' | 'account';
+    };
     publish_codes: boolean;
     max_command_age_seconds: number;
     max_payload_bytes: number;
@@ -41,7 +48,13 @@ export function bridgeInfoOf(
     version,
     config: {
       base_topic: settings.baseTopic,
-      home_assistant: { enabled: settings.homeAssistant.enabled, prefix: settings.homeAssistant.prefix },
+      home_assistant: {
+        enabled: settings.homeAssistant.enabled,
+        prefix: settings.homeAssistant.prefix,
+        discovery: settings.homeAssistant.discovery,
+        retain: settings.homeAssistant.retain,
+        device_names: settings.homeAssistant.deviceNames,
+      },
       publish_codes: settings.publishCodes,
       max_command_age_seconds: Math.round(settings.maxCommandAgeMs / 1000),
       max_payload_bytes: settings.maxPayloadBytes,

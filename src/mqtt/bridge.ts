@@ -5,6 +5,7 @@ import { mqttConfigProblems } from '../config/mqtt-rules';
 import type { LockSource } from '../core/lock-source';
 import { EventFanout } from '../core/events';
 import type { Logger } from '../core/logger';
+import type { Storage } from '../core/storage';
 import { systemClock, type Clock } from '../core/clock';
 import type { MqttConfig } from '../config/types';
 import { BrokerAcl } from './broker-acl';
@@ -18,6 +19,7 @@ import { BridgeHealthExtension } from './extensions/bridge-health';
 import { BridgeInfoExtension } from './extensions/bridge-info';
 import { BridgeStateExtension, OFFLINE } from './extensions/bridge-state';
 import type { BridgeContext, CommandFailure, Extension, MessageGate } from './extensions/extension';
+import { HomeAssistantEventsExtension } from './extensions/ha-events';
 import { HomeAssistantExtension } from './extensions/home-assistant';
 import { LockEventsExtension } from './extensions/lock-events';
 import { LocksListExtension } from './extensions/locks-list';
@@ -46,6 +48,11 @@ export interface MqttBridgeOptions {
   logger: Logger;
   /** Lockbridge's version, for Home Assistant's device and origin info. */
   version?: string;
+  /**
+   * The storage directory (the CLI's --data-dir): the bridge records there what it published for Home
+   * Assistant, so a later start can migrate or remove it. Without it nothing from earlier runs is cleaned.
+   */
+  storage?: Storage;
   /** Unlock codes by account id (the accounts' `unlockCode`), besides mqtt.unlockCodes by lock. */
   accountUnlockCodes?: Record<string, string>;
   clock?: Clock;
@@ -175,6 +182,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     clock,
     timers: options.timers ?? systemTimers,
     version: options.version ?? '0.0.0',
+    storage: options.storage,
     commandFailures: new EventFanout<CommandFailure>((err) =>
       logger.error(`A command failure listener threw: ${String(err)}`),
     ),
@@ -198,6 +206,7 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     ...(cluster ? cluster.extensions(ctx) : [new LocksListExtension(ctx)]),
     new LockEventsExtension(ctx),
     new HomeAssistantExtension(ctx),
+    new HomeAssistantEventsExtension(ctx),
   ];
 
   const unsubscribe = source.subscribe((event) => {

@@ -2,12 +2,24 @@
  * Home Assistant MQTT discovery messages (pure; checked field by field in the tests). Two forms:
  * - `device` (default; Home Assistant 2024.11+): one message per device on
  *   `<prefix>/device/<node>/<object>/config`, its entities under `components`, each with `platform`;
+ *   a lock's availability is given once, at the message's root, which every component inherits
+ *   (home-assistant/core homeassistant/components/mqtt/schemas.py: DEVICE_DISCOVERY_SCHEMA extends the
+ *   availability schema, SHARED_OPTIONS lists availability and availability_mode; discovery.py
+ *   `_merge_common_device_options` copies them into each component that does not set its own);
  * - `entity` (older Home Assistant): one message per entity on `<prefix>/<platform>/<node>/<uid>/config`.
- * Unique ids are the same in both forms, so switching forms keeps the entities' ids and history.
+ * Unique ids are the same in both forms, so switching forms keeps the entities' ids and history
+ * (the switch itself: ha/discovery-changes.ts). A component that went away is removed: in a device
+ * message by its `platform` alone, in the entity form by an empty payload on its topic.
  */
 import type { Lock } from '../core/model';
 import { bridgeComponents } from './ha/bridge-components';
-import { ALL_LOCK_OBJECTS, PLATFORM_OF, lockComponents, type Component } from './ha/lock-components';
+import {
+  ALL_LOCK_OBJECTS,
+  PLATFORM_OF,
+  lockComponents,
+  type Component,
+  type Platform,
+} from './ha/lock-components';
 import { cleanId, discoveryTopic, type Topics } from './topics';
 
 export type DiscoveryForm = 'device' | 'entity';
@@ -25,11 +37,13 @@ export interface DiscoveryMessage {
   topic: string;
   /** null: an empty payload, which removes what was discovered there. */
   payload: Record<string, unknown> | null;
+  /** Never retained, whatever the retain setting (a migration request). */
+  transient?: boolean;
 }
 
 export const SUPPORT_URL = 'https://github.com/lockbridge/homebridge-lockbridge';
-/** The bridge's object id: lock ids are `<vendor>_<id>`, so never this. */
-const BRIDGE_OBJECT = 'bridge';
+/** The bridge's object id in discovery topics and in the discovery record: lock ids are `<vendor>_<id>`, so never this. */
+export const BRIDGE_OBJECT = 'bridge';
 
 export function uniqueIdOf(nodeId: string, objectId: string, component: string): string {
   return cleanId(`${nodeId}_${objectId}_${component}`);
@@ -42,38 +56,47 @@ function origin(options: DiscoveryOptions): Record<string, unknown> {
   return { name: 'Lockbridge', sw_version: options.version, support_url: SUPPORT_URL };
 }
 
-/** Wraps components in the configured form; `availability` is given to each entity that has it. */
+/** Availability given once at the device message's root, or per entity (the entity form, the bridge). */
+type Availability = { shared: Record<string, unknown> } | { of: (id: string) => Record<string, unknown> };
+
+/** Wraps components in the configured form, with removals for the components in `removed`. */
 function assemble(
   objectId: string,
   device: Record<string, unknown>,
-  components: Map<string, Component>,
-  availability: (id: string) => Record<string, unknown>,
+  components: ReadonlyMap<string, Component>,
+  availability: Availability,
   options: DiscoveryOptions,
+  removed: Record<string, Platform> = {},
 ): DiscoveryMessage[] {
+  const gone = Object.entries(removed).filter(([id]) => !components.has(id));
+  const perEntity = (id: string): Record<string, unknown> =>
+    'of' in availability ? availability.of(id) : options.form === 'entity' ? availability.shared : {};
   const entity = (id: string, c: Component): Record<string, unknown> => ({
     unique_id: uniqueIdOf(options.nodeId, objectId, id),
-    ...availability(id),
+    ...perEntity(id),
     ...c.config,
   });
   if (options.form === 'device') {
     const cmps: Record<string, unknown> = {};
     for (const [id, c] of components) cmps[id] = { platform: c.platform, ...entity(id, c) };
+    for (const [id, platform] of gone) cmps[id] = { platform };
+    const shared = 'shared' in availability ? availability.shared : {};
     return [
       {
         topic: discoveryTopic(options.prefix, 'device', options.nodeId, objectId),
-        payload: { device, origin: origin(options), components: cmps },
+        payload: { device, origin: origin(options), ...shared, components: cmps },
       },
     ];
   }
-  return [...components].map(([id, c]) => ({
-    topic: discoveryTopic(
-      options.prefix,
-      c.platform,
-      options.nodeId,
-      uniqueIdOf(options.nodeId, objectId, id),
-    ),
-    payload: { ...entity(id, c), device, origin: origin(options) },
-  }));
+  const topicOf = (id: string, platform: Platform): string =>
+    discoveryTopic(options.prefix, platform, options.nodeId, uniqueIdOf(options.nodeId, objectId, id));
+  return [
+    ...[...components].map(([id, c]) => ({
+      topic: topicOf(id, c.platform),
+      payload: { ...entity(id, c), device, origin: origin(options) },
+    })),
+    ...gone.map(([id, platform]) => ({ topic: topicOf(id, platform), payload: null })),
+  ];
 }
 
 export interface LockDiscoveryInput {
@@ -84,7 +107,19 @@ export interface LockDiscoveryInput {
   unlockCode?: string;
 }
 
-export function lockDiscovery(input: LockDiscoveryInput, options: DiscoveryOptions): DiscoveryMessage[] {
+/** The components a lock is given (their ids and platforms decide what a later message must remove). */
+export function lockComponentsOf(
+  input: LockDiscoveryInput,
+  options: DiscoveryOptions,
+): Map<string, Component> {
+  return lockComponents(input.lock, { topics: options.topics, unlockCode: input.unlockCode });
+}
+
+export function lockDiscovery(
+  input: LockDiscoveryInput,
+  options: DiscoveryOptions,
+  removed: Record<string, Platform> = {},
+): DiscoveryMessage[] {
   const { lock } = input;
   const { topics, nodeId } = options;
   const device: Record<string, unknown> = {
@@ -96,21 +131,23 @@ export function lockDiscovery(input: LockDiscoveryInput, options: DiscoveryOptio
   };
   if (lock.firmware) device.sw_version = lock.firmware;
   if (lock.serialNumber) device.serial_number = lock.serialNumber;
-  const availability = {
+  // Available while the bridge is online and the lock is reachable: shared by every entity of the lock.
+  const shared = {
     availability: [
       { topic: topics.bridgeState, value_template: '{{ value_json.state }}' },
       { topic: topics.lock(lock.id, 'availability') },
     ],
     availability_mode: 'all',
   };
-  const components = lockComponents(lock, { topics, unlockCode: input.unlockCode });
-  return assemble(lock.id, device, components, () => availability, options);
+  const components = lockComponentsOf(input, options);
+  return assemble(lock.id, device, components, { shared }, options, removed);
 }
 
 export function bridgeDiscovery(
   accounts: readonly string[],
   options: DiscoveryOptions,
-): { messages: DiscoveryMessage[]; skipped: string[] } {
+  removed: Record<string, Platform> = {},
+): { messages: DiscoveryMessage[]; components: Map<string, Component>; skipped: string[] } {
   const { components, skipped } = bridgeComponents(options.topics, accounts);
   const device = {
     identifiers: [bridgeDeviceId(options.nodeId)],
@@ -119,12 +156,17 @@ export function bridgeDiscovery(
     name: options.nodeId === 'lockbridge' ? 'Lockbridge' : `Lockbridge ${options.nodeId}`,
     sw_version: options.version,
   };
-  // Connectivity shows the bridge going offline, so it is the one entity without availability.
-  const availability = (id: string): Record<string, unknown> =>
+  // Connectivity shows the bridge going offline, so it is the one entity without availability (hence
+  // per entity here: a shared root availability would be inherited by it too).
+  const of = (id: string): Record<string, unknown> =>
     id === 'connectivity'
       ? {}
       : { availability: [{ topic: options.topics.bridgeState, value_template: '{{ value_json.state }}' }] };
-  return { messages: assemble(BRIDGE_OBJECT, device, components, availability, options), skipped };
+  return {
+    messages: assemble(BRIDGE_OBJECT, device, components, { of }, options, removed),
+    components,
+    skipped,
+  };
 }
 
 /**

@@ -163,6 +163,37 @@ describe('bridge/info summary', () => {
     assert.equal(info.config.restricted_to_users, true);
     assert.equal(info.config.response_topic_prefix, 'replies');
   });
+
+  it('shows the Home Assistant options in effect: defaults, and what is configured', () => {
+    const defaults = bridgeInfoOf('9.9.9', resolveSettings({}), []);
+    assert.deepEqual(defaults.config.home_assistant, {
+      enabled: true,
+      prefix: 'homeassistant',
+      discovery: 'device',
+      retain: true,
+      device_names: 'auto',
+    });
+    const configured = bridgeInfoOf(
+      '9.9.9',
+      resolveSettings({
+        homeAssistant: {
+          enabled: false,
+          prefix: 'ha/',
+          discovery: 'entity',
+          retain: false,
+          deviceNames: 'vendor',
+        },
+      }),
+      [],
+    );
+    assert.deepEqual(configured.config.home_assistant, {
+      enabled: false,
+      prefix: 'ha',
+      discovery: 'entity',
+      retain: false,
+      device_names: 'vendor',
+    });
+  });
 });
 
 describe('mqtt bridge: bridge/health (issue 17, item 7)', function () {

@@ -3,7 +3,10 @@
  * field by field. Sources: home-assistant/core homeassistant/components/mqtt/ (abbreviations.py,
  * discovery.py, schemas.py MQTT_ENTITY_COMMON_SCHEMA, config.py MQTT_RO/RW_SCHEMA, lock.py, button.py,
  * event.py, sensor.py, binary_sensor.py) and home-assistant.io source/_integrations/mqtt.markdown
- * (device discovery: `device`, `origin` required, `components` each with `platform` and `unique_id`).
+ * (device discovery: `device`, `origin` required, `components` each with `platform` and `unique_id`;
+ * schemas.py DEVICE_DISCOVERY_SCHEMA and SHARED_OPTIONS for the options the root may carry, which
+ * discovery.py `_merge_common_device_options` gives every component that does not set its own; a
+ * component with nothing but `platform` is a removal, schemas.py check_unique_id).
  * Templates are rendered with nunjucks (Jinja's syntax) plus Home Assistant's `tojson` filter.
  */
 import assert from 'node:assert/strict';
@@ -207,6 +210,28 @@ export function checkEntity(
   return e;
 }
 
+/** The options a device message's root may carry besides device, origin and components (DEVICE_DISCOVERY_SCHEMA). */
+const DEVICE_ROOT: Record<string, Check> = {
+  availability,
+  availability_mode: oneOf('all', 'any', 'latest'),
+  state_topic: topic,
+  command_topic: topic,
+  qos,
+};
+/** schemas.py SHARED_OPTIONS, as far as this schema knows them: inherited by each component. */
+const SHARED_OPTIONS = ['availability', 'availability_mode', 'state_topic', 'command_topic', 'qos'];
+
+/** The component ids a device message removes (a component given only its platform). */
+export function removalsOf(payload: Record<string, unknown>): Record<string, string> {
+  const p = expand(payload, ABBREVIATIONS);
+  const out: Record<string, string> = {};
+  for (const [id, raw] of Object.entries((p.components ?? {}) as Record<string, Record<string, unknown>>)) {
+    const e = expand(raw, ABBREVIATIONS);
+    if (Object.keys(e).length === 1 && 'platform' in e) out[id] = String(e.platform);
+  }
+  return out;
+}
+
 export interface Entity {
   topic: string;
   platform: string;
@@ -222,7 +247,9 @@ export function entitiesOf(topicName: string, payload: Record<string, unknown>):
   assert.ok(m, `discovery topic ${topicName} matches Home Assistant's TOPIC_MATCHER`);
   const p = expand(payload, ABBREVIATIONS);
   if (m[1] === 'device') {
-    assert.deepEqual(Object.keys(p).sort(), ['components', 'device', 'origin'], `${topicName}: root keys`);
+    const { components, device: rawDevice, origin, ...root } = p;
+    assert.ok(components && rawDevice && origin, `${topicName}: device, origin and components are required`);
+    checkKeys(`${topicName} root`, root, DEVICE_ROOT);
     const device = expand(p.device as Record<string, unknown>, DEVICE_ABBREVIATIONS);
     checkKeys(`${topicName} device`, device, DEVICE_KEYS);
     checkKeys(
@@ -230,12 +257,16 @@ export function entitiesOf(topicName: string, payload: Record<string, unknown>):
       expand(p.origin as Record<string, unknown>, ORIGIN_ABBREVIATIONS),
       ORIGIN_KEYS,
     );
-    return Object.entries(p.components as Record<string, Record<string, unknown>>).map(([id, raw]) => {
-      assert.match(id, /^[a-zA-Z0-9_-]+$/);
-      const e = expand(raw, ABBREVIATIONS);
-      const config = checkEntity(`${topicName} ${id}`, String(e.platform), e);
-      return { topic: topicName, platform: String(e.platform), config, device };
-    });
+    const removed = removalsOf(payload);
+    return Object.entries(components as Record<string, Record<string, unknown>>)
+      .filter(([id]) => !(id in removed))
+      .map(([id, raw]) => {
+        assert.match(id, /^[a-zA-Z0-9_-]+$/);
+        const e = expand(raw, ABBREVIATIONS);
+        for (const option of SHARED_OPTIONS) if (option in root && !(option in e)) e[option] = root[option];
+        const config = checkEntity(`${topicName} ${id}`, String(e.platform), e);
+        return { topic: topicName, platform: String(e.platform), config, device };
+      });
   }
   const config = checkEntity(topicName, m[1], p);
   assert.equal(m[3], config.unique_id, 'object id = unique id (best practice)');

@@ -47,7 +47,23 @@ describe('mqtt bridge: Home Assistant discovery', function () {
     await start();
     const m = await c.waitFor(device(FRONT));
     const payload = tryJson(m.payload) as Config;
-    assert.deepEqual(Object.keys(payload).sort(), ['components', 'device', 'origin']);
+    assert.deepEqual(Object.keys(payload).sort(), [
+      'availability',
+      'availability_mode',
+      'components',
+      'device',
+      'origin',
+    ]);
+    // The lock's availability is given once, at the root; every component inherits it.
+    assert.deepEqual(payload.availability, [
+      { topic: 'lockbridge/bridge/state', value_template: '{{ value_json.state }}' },
+      { topic: `lockbridge/${FRONT}/availability` },
+    ]);
+    assert.equal(payload.availability_mode, 'all');
+    for (const [id, raw] of Object.entries(payload.components as Record<string, Config>)) {
+      assert.equal(raw.availability, undefined, `${id} repeats the availability`);
+      assert.equal(raw.availability_mode, undefined, `${id} repeats the availability mode`);
+    }
     const front = await f.hub.hub.getLock(FRONT);
     assert.deepEqual(payload.device, {
       identifiers: [`lockbridge_${FRONT}`],
@@ -155,6 +171,33 @@ describe('mqtt bridge: Home Assistant discovery', function () {
     assert.equal(c.received.filter((x) => x.topic === 'lockbridge/nosuchlock/event').length, 0);
   });
 
+  it('raises command_failed for a lock command sent as a request too, without the code or free text', async () => {
+    await start();
+    await c.waitFor(device(GARAGE));
+    const events = `lockbridge/${GARAGE}/event`;
+    await c.subscribe(events);
+    const answer = await c.request('command', { lock: GARAGE, command: 'unlock', code: '8642' });
+    assert.equal(answer.status, 'error');
+    const failed = tryJson((await c.waitFor(events)).payload) as Config;
+    assert.equal(failed.event_type, 'command_failed');
+    assert.equal(failed.command, 'UNLOCK');
+    assert.equal(failed.code, (answer.error as Config).code);
+    assert.equal(typeof failed.message, 'string');
+    assert.ok(!JSON.stringify(failed).includes('8642'), 'the given code is not echoed');
+    // A command that is no command is not repeated (the field is free text: it could hold anything).
+    c.received.length = 0;
+    assert.equal((await c.request('command', { lock: GARAGE, command: '1357' })).status, 'error');
+    const junk = tryJson((await c.waitFor(events)).payload) as Config;
+    assert.equal(junk.event_type, 'command_failed');
+    assert.equal(junk.command, null);
+    assert.ok(!JSON.stringify(junk).includes('1357'));
+    // Another request failing on a lock (not a command) raises nothing.
+    c.received.length = 0;
+    await c.request('codes/list', { lock: 'nosuchlock' });
+    await c.request('command', { lock: 'nosuchlock', command: 'LOCK' });
+    assert.equal(c.received.filter((m) => m.topic.endsWith('/event')).length, 0);
+  });
+
   it('shows who operated the lock last in its own sensor, from the real state payload', async () => {
     await start();
     const sensor = await component(FRONT, 'last_operated_by');
@@ -196,6 +239,12 @@ describe('mqtt bridge: Home Assistant discovery', function () {
     assert.equal(lock.config.unique_id, `lockbridge_${FRONT}_lock`);
     assert.equal(lock.config.platform, undefined);
     assert.equal((lock.config.device as Config).via_device, 'lockbridge_bridge');
+    // No root to share it from: each entity carries the lock's availability.
+    assert.deepEqual(lock.config.availability, [
+      { topic: 'lockbridge/bridge/state', value_template: '{{ value_json.state }}' },
+      { topic: `lockbridge/${FRONT}/availability` },
+    ]);
+    assert.equal(lock.config.availability_mode, 'all');
     await c.waitFor(`homeassistant/event/lockbridge/lockbridge_${FRONT}_event/config`);
     await c.waitFor('homeassistant/binary_sensor/lockbridge/lockbridge_bridge_connectivity/config');
     assert.equal(c.received.filter((x) => x.topic.startsWith('homeassistant/device/')).length, 0);

@@ -2,6 +2,7 @@ import type { LockSource } from '../../core/lock-source';
 import type { EventFanout, LockEvent } from '../../core/events';
 import type { SerializedError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
+import type { Storage } from '../../core/storage';
 import type { Clock } from '../../core/clock';
 import type { IncomingMessage, MqttConnection } from '../connection';
 import type { BridgeSettings } from '../settings';
@@ -21,7 +22,12 @@ export interface BridgeContext {
   timers: Timers;
   /** Lockbridge's version, for Home Assistant's device and origin info. */
   version: string;
-  /** A command on `<base>/<lock>/set` failed (refused or the vendor said no): Home Assistant shows it. */
+  /** The storage directory, where there is one (the record of what was discovered in Home Assistant). */
+  storage?: Storage;
+  /**
+   * A lock command failed (refused or the vendor said no), on `<base>/<lock>/set` or as the `command`
+   * request: Home Assistant shows it.
+   */
   commandFailures: EventFanout<CommandFailure>;
   /** Cluster mode: which daemon answers a command or request (src/cluster/command-router.ts). */
   gate?: MessageGate;

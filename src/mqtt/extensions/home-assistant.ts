@@ -1,17 +1,27 @@
 import type { LockEvent } from '../../core/events';
-import type { LastAction, Lock } from '../../core/model';
+import type { Lock } from '../../core/model';
 import {
+  BRIDGE_OBJECT,
   bridgeDiscovery,
+  lockComponentsOf,
   lockDiscovery,
   lockRemoval,
   type DiscoveryMessage,
   type DiscoveryOptions,
 } from '../ha-discovery';
 import { deviceNames } from '../ha/device-names';
+import {
+  clearingMessages,
+  migrationMessages,
+  removedComponents,
+  type Transition,
+} from '../ha/discovery-changes';
+import { DiscoveryLedger } from '../ha/discovery-ledger';
+import type { DiscoveryRecord } from '../ha/discovery-record';
+import type { Component, Platform } from '../ha/lock-components';
 import { cleanId } from '../topics';
 import { unlockCodeFor } from '../unlock-code';
-import { encodeLastAction } from '../wire';
-import { Extension, type CommandFailure } from './extension';
+import { Extension } from './extension';
 
 /** Locks whose discovery is sent before the next slice waits for the broker's acknowledgements. */
 const DISCOVERY_SLICE = 100;
@@ -19,23 +29,24 @@ const DISCOVERY_SLICE = 100;
 export const BIRTH_QUIET_MS = 1000;
 /** At most one resend per this long, however many birth messages come (anyone may send one). */
 export const MIN_RESEND_GAP_MS = 10_000;
-
-/** The event entity's type for each action a lock reports (others, like LOCKING, raise none). */
-const EVENT_OF: Partial<Record<LastAction['action'], string>> = {
-  LOCKED: 'locked',
-  UNLOCKED: 'unlocked',
-  OPEN: 'opened',
-  JAMMED: 'jammed',
-};
+/**
+ * After the migration requests of a form switch, this long before the new configs: Home Assistant
+ * unloads the old entities in tasks of their own (entity.py), and a new config arriving before they are
+ * gone would find its unique id still taken (home-assistant/core's own migration tests let the
+ * requests settle before they publish the new form).
+ */
+export const MIGRATION_SETTLE_MS = 2000;
 
 /**
  * Home Assistant: discovery of the bridge device and of each lock (see ha-discovery.ts), sent at start,
  * again when Home Assistant announces itself on `<prefix>/status` (its birth message), and removed
- * (empty retained payloads) when a lock disappears. Retained by default: only the bridge may write
- * under the prefix (broker-acl.ts). Births are debounced: one resend a second after the first of a
+ * (empty retained payloads) when a lock disappears. What was published is kept in a ledger (and in the
+ * storage directory, ha/discovery-record.ts): a component that goes away is removed, and at start a
+ * switch of discovery form hands the entities over (migrate_discovery), a changed prefix or base topic
+ * clears the old configs, and a lock that left while the bridge was down is removed. Retained by
+ * default: only the bridge may write under the prefix (broker-acl.ts). Births are debounced: one resend a second after the first of a
  * burst, at most one per MIN_RESEND_GAP_MS, so a client flooding the birth topic cannot make the
- * bridge flood the broker. Also publishes `<base>/<lock>/event`, the lock's event entity: what
- * happened (locked, unlocked, opened, jammed, who, how, when) and commands that failed.
+ * bridge flood the broker. The event entity's messages: ha-events.ts.
  */
 export class HomeAssistantExtension extends Extension {
   private resend?: unknown;
@@ -43,9 +54,20 @@ export class HomeAssistantExtension extends Extension {
   private births = 0;
   /** Device names sent, by lock id: a new lock sharing a name renames the others. */
   private readonly names = new Map<string, string>();
-  private unsubscribeFailures?: () => void;
   /** Locks added or removed in one turn of the event loop are renamed and sent together. */
   private renaming?: NodeJS.Immediate;
+  private ledger?: DiscoveryLedger;
+  private settling?: { timer: unknown; resolve: () => void };
+  /** Full discovery rounds (start, each resend) run one after another; stop() waits for the last. */
+  private rounds: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** A form switch or move found at start: every round of this run repeats it (see resendRound). */
+  private handover?: { previous: DiscoveryRecord; transition: Transition };
+  private handedOver = false;
+  /** Components removed during this run, by device, repeated in every later message for that device. */
+  private readonly removedThisRun = new Map<string, Record<string, Platform>>();
+  /** Locks removed during this run, whose removal every later round repeats unless they came back. */
+  private readonly removedLocks = new Set<string>();
 
   private get enabled(): boolean {
     return this.ctx.settings.homeAssistant.enabled;
@@ -63,19 +85,85 @@ export class HomeAssistantExtension extends Extension {
 
   async start(): Promise<void> {
     if (!this.enabled) return;
-    this.unsubscribeFailures = this.ctx.commandFailures.subscribe((f) => this.onCommandFailed(f));
-    await this.listen(`${this.options.prefix}/status`, (message) => {
+    const { prefix, nodeId, form } = this.options;
+    this.ledger = new DiscoveryLedger(this.ctx.storage, { prefix, nodeId, form }, this.ctx.logger);
+    const { previous, transition } = await this.ledger.open();
+    if (previous && (transition === 'migrate' || transition === 'move'))
+      this.handover = { previous, transition };
+    await this.listen(`${prefix}/status`, (message) => {
       if (message.payload.toString('utf8').trim().toLowerCase() === 'online') this.onBirth();
     });
     // In the background: with thousands of locks the set and request topics (started after this
     // extension) must not wait for discovery.
-    void this.publishAll();
+    this.round();
+  }
+
+  /**
+   * One full discovery round, after the previous one. Every round repeats what this run changed, since
+   * Home Assistant may not have heard it: with the embedded broker it reconnects only after the bridge
+   * restarted, and a broker keeps no empty retained payload; a repeated migration request or removal
+   * for something Home Assistant no longer has does nothing there.
+   */
+  private round(): void {
+    this.rounds = this.rounds
+      .then(() => (this.handover ? this.handOver(this.handover) : this.publishAll()))
+      .catch((err: unknown) =>
+        this.ctx.logger.warn(`Home Assistant discovery failed: ${(err as Error).name}`),
+      );
+  }
+
+  /** A discovery round with a form switch or a move of the previous run's configs around it. */
+  private async handOver({
+    previous,
+    transition,
+  }: {
+    previous: DiscoveryRecord;
+    transition: Transition;
+  }): Promise<void> {
+    const count = Object.keys(previous.objects).length;
+    // Said once; the repeats on Home Assistant's birth messages are routine.
+    const log = (text: string) =>
+      this.handedOver ? this.ctx.logger.debug(text) : this.ctx.logger.info(text);
+    if (transition === 'migrate') {
+      log(
+        `Home Assistant: discovery form changed from ${previous.form} to ${this.options.form}; handing the entities of ${count} device(s) over (migrate_discovery)`,
+      );
+      await this.send(migrationMessages(previous));
+      await this.settle();
+      // Stopped meanwhile: the record still names the old form, so the next start migrates again.
+      if (this.stopped) return;
+    } else {
+      log(
+        `Home Assistant: discovery moved from ${previous.prefix} (node ${previous.nodeId}); clearing the configs of ${count} device(s) there`,
+      );
+    }
+    await this.publishAll();
+    await this.send(clearingMessages(previous, previous.objects));
+    this.ledger?.release();
+    this.handedOver = true;
+  }
+
+  private settle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.ctx.timers.setTimeout(() => {
+        this.settling = undefined;
+        resolve();
+      }, MIGRATION_SETTLE_MS);
+      this.settling = { timer, resolve };
+    });
   }
 
   override async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.settling) {
+      this.ctx.timers.clearTimeout(this.settling.timer);
+      this.settling.resolve();
+      this.settling = undefined;
+    }
+    await this.rounds;
+    await this.ledger?.flush();
     if (this.resend !== undefined) this.ctx.timers.clearTimeout(this.resend);
     this.resend = undefined;
-    this.unsubscribeFailures?.();
     if (this.renaming) clearImmediate(this.renaming);
     this.renaming = undefined;
     await super.stop();
@@ -94,7 +182,7 @@ export class HomeAssistantExtension extends Extension {
         `Home Assistant is online (${this.births} birth message${this.births === 1 ? '' : 's'}); sending discovery`,
       );
       this.births = 0;
-      void this.publishAll();
+      this.round();
     }, at - now);
   }
 
@@ -105,33 +193,39 @@ export class HomeAssistantExtension extends Extension {
       void this.remove(event.lockId);
       this.scheduleRename();
     } else if (event.type === 'account') void this.publishBridge();
-    else if (event.type === 'activity') {
-      const type = EVENT_OF[event.action.action];
-      if (type) void this.publishEvent(event.lockId, { event_type: type, ...encodeLastAction(event.action) });
-    }
+    else if (event.type === 'state') this.onStateChanged(event.lock);
   }
 
-  private onCommandFailed(failure: CommandFailure): void {
-    // Only a known lock: anyone may publish on any `<base>/<x>/set`, and must not create event topics.
-    if (!this.names.has(failure.lockId)) return;
-    void this.publishEvent(failure.lockId, {
-      event_type: 'command_failed',
-      command: failure.command ?? null,
-      code: failure.error.code,
-      message: failure.error.message,
-    });
-  }
-
-  private publishEvent(lockId: string, body: Record<string, unknown>): Promise<void> {
-    // Never retained: Home Assistant ignores a replayed event, and an event happens once.
-    return this.ctx.connection.publish(this.ctx.topics.lock(lockId, 'event'), this.json(body), { qos: 1 });
+  /**
+   * A lock whose entities changed with its status (battery data or a door sensor came or went) is sent
+   * again, without what it lost. Only a lock already sent: the others are sent by their own turn.
+   */
+  private onStateChanged(lock: Lock): void {
+    const before = this.ledger?.get(lock.id);
+    if (!before || !this.names.has(lock.id)) return;
+    const now = lockComponentsOf({ lock, name: '', unlockCode: this.unlockCodeOf(lock) }, this.options);
+    const same =
+      now.size === Object.keys(before).length && [...now].every(([id, c]) => before[id] === c.platform);
+    if (!same) void this.publish(lock);
   }
 
   /** In slices, so commands and state changes interleave with a large discovery instead of queueing behind it. */
-  private async publishAll(): Promise<void> {
+  private publishAll(): Promise<void> {
+    return this.ledger ? this.ledger.batch(() => this.sendAll()) : this.sendAll();
+  }
+
+  private async sendAll(): Promise<void> {
     const locks = await this.ctx.source.listLocks();
     this.rename(locks);
     await this.publishBridge();
+    // Devices published before that are gone now (a lock that left while the bridge was down).
+    const present = new Set([BRIDGE_OBJECT, ...locks.map((l) => l.id)]);
+    const gone = new Set([...(this.ledger?.ids() ?? []), ...this.removedLocks]);
+    await this.inSlices(
+      [...gone].filter((id) => !present.has(id)),
+      (id) => this.remove(id),
+      DISCOVERY_SLICE,
+    );
     await this.inSlices(locks, (lock) => this.publish(lock), DISCOVERY_SLICE);
   }
 
@@ -165,18 +259,42 @@ export class HomeAssistantExtension extends Extension {
 
   private async publishBridge(): Promise<void> {
     const accounts = this.ctx.source.accounts().map((a) => a.account);
-    const { messages, skipped } = bridgeDiscovery(accounts, this.options);
+    const { components } = bridgeDiscovery(accounts, this.options);
+    const removed = this.removals(BRIDGE_OBJECT, components);
+    const { messages, skipped } = bridgeDiscovery(accounts, this.options, removed);
     for (const id of skipped)
       this.ctx.logger.warn(
         `Home Assistant: no sensors for account ${JSON.stringify(id.slice(0, 100))} (its id has characters a template cannot hold)`,
       );
     await this.send(messages);
+    this.ledger?.set(BRIDGE_OBJECT, components);
+  }
+
+  private unlockCodeOf(lock: Lock): string | undefined {
+    return unlockCodeFor(lock, this.ctx.settings);
   }
 
   private async publish(lock: Lock): Promise<void> {
-    const name = this.names.get(lock.id) ?? lock.name;
-    const unlockCode = unlockCodeFor(lock, this.ctx.settings);
-    await this.send(lockDiscovery({ lock, name, unlockCode }, this.options));
+    if (this.stopped) return;
+    const input = { lock, name: this.names.get(lock.id) ?? lock.name, unlockCode: this.unlockCodeOf(lock) };
+    const components = lockComponentsOf(input, this.options);
+    const removed = this.removals(lock.id, components);
+    this.removedLocks.delete(lock.id);
+    await this.send(lockDiscovery(input, this.options, removed));
+    // A lock removed while this was being sent stays removed.
+    if (this.names.has(lock.id)) this.ledger?.set(lock.id, components);
+  }
+
+  /** What a device's next message removes: what it lost since the ledger, and what it lost earlier this run. */
+  private removals(objectId: string, components: ReadonlyMap<string, Component>): Record<string, Platform> {
+    const removed = {
+      ...this.removedThisRun.get(objectId),
+      ...removedComponents(this.ledger?.get(objectId), components),
+    };
+    for (const id of components.keys()) delete removed[id];
+    if (Object.keys(removed).length > 0) this.removedThisRun.set(objectId, removed);
+    else this.removedThisRun.delete(objectId);
+    return removed;
   }
 
   private async send(messages: DiscoveryMessage[]): Promise<void> {
@@ -184,7 +302,7 @@ export class HomeAssistantExtension extends Extension {
     await Promise.all(
       messages.map((m) =>
         this.ctx.connection.publish(m.topic, m.payload ? this.json(m.payload) : '', {
-          retain: m.payload ? retain : true,
+          retain: m.transient ? false : m.payload ? retain : true,
         }),
       ),
     );
@@ -192,6 +310,9 @@ export class HomeAssistantExtension extends Extension {
 
   private async remove(lockId: string): Promise<void> {
     this.names.delete(lockId);
+    this.ledger?.delete(lockId);
+    this.removedThisRun.delete(lockId);
+    this.removedLocks.add(lockId);
     // Retained empty payloads: Home Assistant deletes the entities, and no retained config lingers.
     await this.send(lockRemoval(lockId, this.options));
   }

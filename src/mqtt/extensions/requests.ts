@@ -1,4 +1,5 @@
 import { LockbridgeError, toLockbridgeError } from '../../core/errors';
+import { LOCK_COMMANDS } from '../../core/model';
 import type { IncomingMessage } from '../connection';
 import type { CommandGuard } from '../command-guard';
 import type { InFlightLimiter } from '../limiter';
@@ -7,6 +8,24 @@ import { heldRequestRefusal } from '../held-requests';
 import { Params, transactionOf } from '../params';
 import type { BridgeContext } from './extension';
 import { Extension } from './extension';
+
+/** The lock and command a `command` request names, as far as they are well-formed (never throws). */
+function commandTarget(params: Params): { lockId: string; command?: string } | undefined {
+  try {
+    const lockId = params.string('lock');
+    let command: string | undefined;
+    try {
+      command = params.string('command', 16).toUpperCase();
+    } catch {
+      command = undefined;
+    }
+    // Only a known command is repeated: the field is free text and must not carry anything else out.
+    const known = (LOCK_COMMANDS as readonly string[]).includes(command ?? '');
+    return known ? { lockId, command } : { lockId };
+  } catch {
+    return undefined;
+  }
+}
 
 /** Operation names worth answering; anything else is dropped (no response topic from junk). */
 const OPERATION_NAME = /^[a-z0-9_]+(\/[a-z0-9_]+){0,3}$/;
@@ -40,6 +59,8 @@ export class RequestsExtension extends Extension {
       return;
     }
     let transaction = transactionOf(message.payload);
+    /** For a lock command: the lock and command, so its failure reaches the lock's event entity. */
+    let target: { lockId: string; command?: string } | undefined;
     try {
       // Cluster mode: another daemon answers this one.
       if (this.ctx.gate && !(await this.ctx.gate.admit(undefined, message))) return;
@@ -56,6 +77,7 @@ export class RequestsExtension extends Extension {
       }
       const params = Params.parse(message.payload, settings.maxPayloadBytes);
       transaction = params.transaction();
+      if (name === 'command') target = commandTarget(params);
       const stale = heldRequestRefusal(name, message, settings, this.ctx.clock.now());
       if (stale) throw stale;
       const data = await this.limiter.run(() =>
@@ -66,6 +88,9 @@ export class RequestsExtension extends Extension {
       const e = toLockbridgeError(err);
       // The payload is never logged: it may carry a PIN, an unlock code or a two-factor code.
       logger.warn(`Request ${name} failed: ${e.code}: ${e.message}`);
+      // As for `<lock>/set`: Home Assistant's automations see every failed lock command (code and
+      // message only; the request's unlock code is never part of either).
+      if (target) this.ctx.commandFailures.emit({ ...target, error: e.toJSON() });
       await responder.error(name, message, e, transaction);
     }
   }

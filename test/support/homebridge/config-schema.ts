@@ -1,4 +1,5 @@
 import { accountSchemas, configSchema, mqttSchema, remoteUnlockCodeSchema } from '../../../src/config/schema';
+import { matterSettingsSchema } from '../../../accessories/matter/matter-settings';
 
 /**
  * Builds config.schema.json (the Homebridge settings form) from the project's one config schema, so
@@ -182,6 +183,22 @@ export function buildConfigSchema(): Json {
       commands: formProperty('commands', top.commands),
       codes: formProperty('codes', top.codes),
       logLevel: { ...formProperty('logLevel', top.logLevel), type: 'string' },
+      matter: {
+        ...formProperty('matter', matterSettingsSchema as unknown as Json),
+        title: 'Matter (Homebridge 2 with Matter on)',
+        properties: {
+          enabled: {
+            title: 'Also publish each lock as a Matter door lock (Google Home, Alexa, SmartThings)',
+            type: 'boolean',
+            default: true,
+          },
+          hap: {
+            title: 'Keep the HomeKit (HAP) accessories too',
+            type: 'boolean',
+            default: true,
+          },
+        },
+      },
     },
   };
   (schema.properties.polling as Json).title = 'Polling';
@@ -237,6 +254,13 @@ export function buildConfigSchema(): Json {
         'codes.confirmTimeoutSeconds',
         'logLevel',
       ],
+    },
+    {
+      key: 'matter',
+      type: 'fieldset',
+      title: 'Matter (Homebridge 2)',
+      expandable: true,
+      items: ['matter.enabled', 'matter.hap'],
     },
   ];
 

@@ -52,7 +52,8 @@ export class HomebridgeHome {
     symlinkSync(packageDir, join(this.plugins, PACKAGE_NAME), 'dir');
   }
 
-  writeConfig(identity: BridgeIdentity, platforms: unknown[]): void {
+  /** `bridge`: more bridge settings (the Matter test adds `matter` and binds to `lo`). */
+  writeConfig(identity: BridgeIdentity, platforms: unknown[], bridge: Record<string, unknown> = {}): void {
     const config = {
       bridge: {
         name: 'Lockbridge Test',
@@ -61,6 +62,7 @@ export class HomebridgeHome {
         pin: identity.pin,
         bind: ['127.0.0.1'],
         advertiser: 'ciao',
+        ...bridge,
       },
       accessories: [],
       platforms,
@@ -92,11 +94,17 @@ export class HomebridgeProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static start(home: HomebridgeHome, line: HomebridgeLine = currentLine()): HomebridgeProcess {
+  /** `extra`: more Node options and environment for the child (the Matter test's mDNS preload). */
+  static start(
+    home: HomebridgeHome,
+    line: HomebridgeLine = currentLine(),
+    extra: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+  ): HomebridgeProcess {
     const preload = join(__dirname, 'noop-advertiser.cjs');
     const child = spawn(
       process.execPath,
       [
+        ...(extra.nodeArgs ?? []),
         '-r',
         preload,
         line.bin,
@@ -111,7 +119,13 @@ export class HomebridgeProcess {
       ],
       {
         cwd: home.root,
-        env: { ...process.env, LOCKBRIDGE_TEST_ADVERTISER: line.advertiser, FORCE_COLOR: '0', NO_COLOR: '1' },
+        env: {
+          ...process.env,
+          ...extra.env,
+          LOCKBRIDGE_TEST_ADVERTISER: line.advertiser,
+          FORCE_COLOR: '0',
+          NO_COLOR: '1',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

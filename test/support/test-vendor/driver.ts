@@ -26,7 +26,7 @@ interface WireLock {
   name: string;
   state: 'locked' | 'unlocked' | 'jammed' | 'open';
   door: 'open' | 'closed' | 'unknown';
-  battery: number;
+  battery: number | null;
   online: boolean;
   canOpen: boolean;
   keypad: boolean;
@@ -46,7 +46,9 @@ const STATE: Record<WireLock['state'], LockState> = {
 };
 
 function toDriverLock(w: WireLock): DriverLock {
-  const capabilities: Capability[] = ['lock', 'unlock', 'lock_state', 'door_sensor', 'battery', 'push'];
+  const capabilities: Capability[] = ['lock', 'unlock', 'lock_state', 'door_sensor'];
+  if (w.battery !== null) capabilities.push('battery');
+  capabilities.push('push');
   if (w.canOpen) capabilities.push('open');
   if (w.keypad) capabilities.push('access_codes');
   return {
@@ -64,7 +66,7 @@ function toDriverLock(w: WireLock): DriverLock {
       state: STATE[w.state],
       door: w.door,
       battery: w.battery,
-      batteryLow: w.battery < 20,
+      batteryLow: w.battery !== null && w.battery < 20,
       online: w.online,
       lastAction: null,
     },

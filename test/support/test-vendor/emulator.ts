@@ -11,7 +11,8 @@ export interface TestLock {
   name: string;
   state: 'locked' | 'unlocked' | 'jammed' | 'open';
   door: 'open' | 'closed' | 'unknown';
-  battery: number;
+  /** null: the lock reports no battery (it then has no battery capability). */
+  battery: number | null;
   online: boolean;
   canOpen: boolean;
   /** A lock without keypad has no codes. */

@@ -15,6 +15,11 @@ export interface AccountStatus {
 export type LockEvent =
   | { type: 'lock_added'; lock: Lock }
   | { type: 'lock_removed'; lockId: string; lock: Lock }
+  /**
+   * What the lock is changed, its status aside: name, capabilities, code rules, model, firmware (a lock
+   * renamed in the vendor's app, a keypad or door sensor added). Surfaces re-describe it.
+   */
+  | { type: 'lock_changed'; lock: Lock; previous: Lock }
   /** The status changed (state, door, battery, online ...). */
   | { type: 'state'; lock: Lock; previous: Lock['status'] }
   /** Something happened at the lock: who unlocked, how, when. */

@@ -18,7 +18,16 @@ export interface MatterDoorLockDeps {
   source(): LockSource | undefined;
   /** Whether the lock's account is down (error, waiting for a two-factor code ...). */
   accountDown(account: string): boolean;
+  /** How long after a controller asked its command may still be sent (see MATTER_COMMAND_EXPIRY_MS). */
+  expiryMs: number;
 }
+
+/**
+ * A Matter controller waits seconds, not a minute, for a lock command's answer (matter.js's own
+ * interactions give up after about 10 s of MRP retries). An unlock sent after the controller reported a
+ * failure is a late unlock, so a Matter command expires then: never sent later, answered Timeout.
+ */
+export const MATTER_COMMAND_EXPIRY_MS = 10_000;
 
 /** The part id of the door's contact sensor (a child endpoint of the lock). */
 export const DOOR_PART = 'door';
@@ -140,7 +149,12 @@ export class MatterDoorLock {
         });
       }
       command = this.commandFor(lock, verb);
-      const result = await source.command({ lockId: lock.id, command, origin: 'matter' });
+      const result = await source.command({
+        lockId: lock.id,
+        command,
+        origin: 'matter',
+        expiresAt: Date.now() + this.deps.expiryMs,
+      });
       const state = result.status.state;
       if (!ACCEPTED[command].includes(state)) {
         throw new LockbridgeError(

@@ -6,6 +6,7 @@ import { LockbridgePlatform, type SourceStarter } from '../../accessories/platfo
 import { parsePlatformConfig } from '../../accessories/platform-config';
 import type { MatterAccessory, MatterApi } from '../../accessories/matter/matter-api';
 import { MATTER_STATUS, matterStatusOf } from '../../accessories/matter/matter-status';
+import { matterUuid } from '../../accessories/matter/matter-locks';
 import { startHubFixture, type HubFixture } from '../support/hub-fixture';
 import {
   FakeApi,
@@ -35,8 +36,12 @@ class FakeMatter implements MatterApi {
   async registerPlatformAccessories(_p: string, _n: string, accessories: MatterAccessory[]): Promise<void> {
     for (const a of accessories) this.registered.set(a.UUID, a);
   }
+  readonly unregistered: string[] = [];
   async unregisterPlatformAccessories(_p: string, _n: string, accessories: Array<{ UUID: string }>) {
-    for (const a of accessories) this.registered.delete(a.UUID);
+    for (const a of accessories) {
+      this.unregistered.push(a.UUID);
+      this.registered.delete(a.UUID);
+    }
   }
   async updateAccessoryState(
     uuid: string,
@@ -87,9 +92,10 @@ describe('Matter door locks in the Homebridge platform (fake api.matter)', () =>
       hub?: { commandExpiryMs: number };
       published?: number;
       cached?: TestPlatformAccessory[];
+      matterCached?: Array<{ UUID: string; context: { account: string } }>;
     } = {},
   ) {
-    const { block = {}, hub, published = 3, cached = [] } = options;
+    const { block = {}, hub, published = 3, cached = [], matterCached = [] } = options;
     if (hub) {
       await fixture.stop();
       fixture = await startHubFixture({ hub });
@@ -109,6 +115,7 @@ describe('Matter door locks in the Homebridge platform (fake api.matter)', () =>
     };
     const platform = new LockbridgePlatform(fakeLog(logs), config, api.asApi(), inject);
     for (const a of cached) platform.configureAccessory(asPlatformAccessory(a.restored()));
+    for (const a of matterCached) platform.configureMatterAccessory(a);
     api.emit('didFinishLaunching');
     stops.push(api);
     await eventually('launch', () => logs.some((l) => /Lockbridge is running/.test(l.message)));
@@ -183,14 +190,39 @@ describe('Matter door locks in the Homebridge platform (fake api.matter)', () =>
     assert.equal(fixture.emulator.locks.get('front')!.state, 'unlocked');
   });
 
-  it('never sends an expired command: the handler rejects with the expiry, the vendor hears nothing', async () => {
-    const { matter } = await launch('matter-on', { hub: { commandExpiryMs: 1 } });
-    const sent = fixture.emulator.commands.length;
-    await assert.rejects(matter!.byName('Front Door').handlers!.doorLock.unlockDoor(), /\(expired\)/);
-    assert.equal(fixture.emulator.commands.length, sent);
+  it('never sends a command after its Matter deadline (the configured expiry, at most 10 s): it expires in the queue', async () => {
+    const { matter } = await launch('matter-on', { block: { commands: { expirySeconds: 1 } } });
+    // A slow command from elsewhere holds the lock's queue for longer than the Matter command may wait.
+    fixture.emulator.server.faults.add({ count: 1, method: 'POST', path: /commands/, latencyMs: 1500 });
+    const slow = fixture.hub.command({ lockId: 'testvendor_front', command: 'UNLOCK' });
+    await eventually(
+      'the slow command reached the vendor',
+      () => fixture.emulator.server.requestsTo('POST', '/locks/front/commands').length === 1,
+    );
+    await assert.rejects(matter!.byName('Front Door').handlers!.doorLock.lockDoor(), /\(expired\)/);
+    await slow;
+    assert.deepEqual(
+      fixture.emulator.commands.map((c) => c.command.toUpperCase()),
+      ['UNLOCK'],
+      'the expired lock command never reached the vendor',
+    );
     assert.equal(matterStatusOf('expired'), MATTER_STATUS.timeout);
     assert.equal(matterStatusOf('vendor_error'), MATTER_STATUS.failure);
     assert.equal(matterStatusOf('lock_busy'), MATTER_STATUS.busy);
+  });
+
+  it('restores cached Matter locks by UUID: registers the present ones once, unregisters the gone one', async () => {
+    const front = matterUuid(new FakeMatter(), { vendor: 'testvendor', vendorLockId: 'front' });
+    const gone = matterUuid(new FakeMatter(), { vendor: 'testvendor', vendorLockId: 'sold' });
+    const { matter } = await launch('matter-on', {
+      matterCached: [
+        { UUID: front, context: { account: 'tv' } },
+        { UUID: gone, context: { account: 'tv' } },
+      ],
+    });
+    assert.ok(matter!.registered.has(front));
+    await eventually('the gone lock is unregistered', () => matter!.unregistered.includes(gone));
+    assert.deepEqual(matter!.unregistered, [gone]);
   });
 
   it('turns off with matter.enabled false, and HAP off with matter.hap false (removing cached HAP accessories)', async () => {

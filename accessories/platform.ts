@@ -285,6 +285,8 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
           this.matter?.remove(event.lock);
           break;
         }
+        // A re-described lock (capabilities) may change kind as a state change may (battery data).
+        case 'lock_changed':
         case 'state': {
           const uuid = accessoryUuid(this.hap, event.lock);
           const accessory = this.accessories.get(uuid);

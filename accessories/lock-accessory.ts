@@ -19,6 +19,9 @@ import { UNLATCH_SUBTYPE, UnlatchService } from './services/unlatch';
 import { bindInformation, updateInformation } from './services/information';
 import { MomentaryOpenService } from './services/momentary-open';
 import { homeKitKindOf } from './homekit-kind';
+import type { LockEvent } from '../src/core/events';
+import type { Storage } from '../src/core/storage';
+import { AccessCodeController, type AccessCodeSettings } from './access-code/controller';
 
 export interface LockAccessoryDeps {
   hap: HAP;
@@ -27,9 +30,11 @@ export interface LockAccessoryDeps {
   source(): LockSource | undefined;
   /** Whether the lock's account is down (error, waiting for a two-factor code ...). */
   accountDown(account: string): boolean;
+  /** Where the Access Code service keeps identifiers and its counter, and its settings (issue 18). */
+  accessCodes?: { storage: Storage; settings: AccessCodeSettings };
 }
 
-type Kind = 'momentary' | 'battery' | 'door' | 'unlatch';
+type Kind = 'momentary' | 'battery' | 'door' | 'unlatch' | 'codes';
 
 /**
  * One lock in HomeKit: owns the accessory's services and tells them about the lock. It answers
@@ -39,6 +44,7 @@ export class LockAccessory implements LockHandle {
   private lock?: Lock;
   private bindings: LockServiceBinding[] = [];
   private kinds = '';
+  private codes?: AccessCodeController;
 
   constructor(
     readonly accessory: PlatformAccessory<LockAccessoryContext>,
@@ -100,6 +106,11 @@ export class LockAccessory implements LockHandle {
     for (const binding of this.bindings) binding.update(lock, reachable);
   }
 
+  /** An access code changed (any surface): the Access Code service counts committed changes. */
+  codeEvent(event: Extract<LockEvent, { type: 'code' }>): void {
+    this.codes?.onCodeEvent(event);
+  }
+
   private reachable(lock: Lock): boolean {
     return lock.status.online && !this.deps.accountDown(lock.account);
   }
@@ -112,6 +123,7 @@ export class LockAccessory implements LockHandle {
     if (hasCapability(lock, 'door_sensor')) kinds.push('door');
     // The unlatch control only where it differs from unlocking (see LockMechanismService.commandFor).
     if (hasCapability(lock, 'open') && hasCapability(lock, 'unlock')) kinds.push('unlatch');
+    if (AccessCodeController.eligible(lock)) kinds.push('codes');
     return kinds;
   }
 
@@ -121,6 +133,7 @@ export class LockAccessory implements LockHandle {
     if (this.accessory.getService(Service.Battery)) kinds.push('battery');
     if (this.accessory.getServiceById(Service.ContactSensor, DOOR_SUBTYPE)) kinds.push('door');
     if (this.accessory.getServiceById(Service.LockMechanism, UNLATCH_SUBTYPE)) kinds.push('unlatch');
+    if (this.accessory.getService(Service.AccessCode)) kinds.push('codes');
     return kinds;
   }
 
@@ -141,6 +154,15 @@ export class LockAccessory implements LockHandle {
     else removeService(accessory, Service.ContactSensor, DOOR_SUBTYPE);
     if (kinds.includes('unlatch')) bindings.push(new UnlatchService(this, accessory, `${name} Unlatch`));
     else removeService(accessory, Service.LockMechanism, UNLATCH_SUBTYPE);
+    const codes = this.deps.accessCodes;
+    if (kinds.includes('codes') && codes) {
+      this.codes ??= new AccessCodeController(this, () => this.context.lockId, {
+        ...codes,
+        source: this.deps.source,
+      });
+      bindings.push(this.codes.bind(accessory, name));
+    } else if (this.codes) this.codes.unbind(accessory);
+    else removeService(accessory, Service.AccessCode);
     this.bindings = bindings;
     this.kinds = kinds.join(',');
   }

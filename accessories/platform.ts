@@ -16,6 +16,7 @@ import { PLATFORM_NAME, PLUGIN_NAME, STORAGE_FOLDER } from './settings';
 import { hapNameOf } from './state-mapping';
 import { homeKitKindOf, skipReason } from './homekit-kind';
 import { TwoFactorRelay } from './two-factor/relay';
+import { accessCodeSettingsOf } from './access-code/settings';
 import { matterApiOf } from './matter/matter-api';
 import { MatterLocks } from './matter/matter-locks';
 import { MATTER_COMMAND_EXPIRY_MS } from './matter/matter-door-lock';
@@ -132,7 +133,17 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
       log: this.log,
       source: () => this.started?.source,
       accountDown: (account) => this.accountDown(account),
+      accessCodes: this.accessCodes(),
     });
+  }
+
+  /** The Access Code service's storage and settings (undefined when Lockbridge is not configured). */
+  private accessCodes() {
+    if (this.settings.kind !== 'accounts' && this.settings.kind !== 'mqtt') return undefined;
+    return {
+      storage: new FileStorage(join(this.api.user.storagePath(), STORAGE_FOLDER)),
+      settings: accessCodeSettingsOf(this.settings.config.codes),
+    };
   }
 
   private accountDown(account: string): boolean {
@@ -274,6 +285,8 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
           this.matter?.remove(event.lock);
           break;
         }
+        // A re-described lock (capabilities) may change kind as a state change may (battery data).
+        case 'lock_changed':
         case 'state': {
           const uuid = accessoryUuid(this.hap, event.lock);
           const accessory = this.accessories.get(uuid);
@@ -285,6 +298,10 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
           this.matter?.upsert(event.lock);
           break;
         }
+        case 'code':
+          for (const accessory of this.accessories.values())
+            if (accessory.context?.lockId === event.lockId) accessory.codeEvent(event);
+          break;
         case 'account':
           for (const accessory of this.accessories.values()) {
             if (accessory.context?.account === event.status.account) accessory.refresh();

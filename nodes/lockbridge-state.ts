@@ -26,6 +26,7 @@ function codeSummary(code: AccessCode): Omit<AccessCode, 'code'> {
 function eventLockId(event: LockEvent): string | undefined {
   switch (event.type) {
     case 'lock_added':
+    case 'lock_changed':
     case 'state':
       return event.lock.id;
     case 'lock_removed':
@@ -66,6 +67,12 @@ function toMsg(event: LockEvent, wanted: string): NodeMessage | undefined {
       return { topic: event.lockId, payload: event.action, event: 'activity', lock: event.lockId };
     case 'lock_added':
       return { ...currentMsg(event.lock), event: 'lock_added' };
+    case 'lock_changed':
+      return {
+        ...currentMsg(event.lock),
+        event: 'lock_changed',
+        details: { status: event.lock.status, lock: event.lock, previous: event.previous },
+      };
     case 'lock_removed':
       return {
         topic: event.lockId,

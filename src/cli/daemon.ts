@@ -10,11 +10,15 @@ import { PortInUseError } from '../mqtt/embedded-broker';
 import { LockbridgeError } from '../core/errors';
 import { VERSION } from '../version';
 import { ensureWritableDataDir } from './data-dir';
+import { connectCluster, clusterClientId, type ClusterNode } from '../cluster';
+import { createCodeService } from '../pins';
 
 export interface Daemon {
   runtime: Runtime;
   bridge: MqttBridge;
   logger: Logger;
+  /** Cluster mode: this daemon's leases and Redis connection. */
+  cluster?: ClusterNode;
   stop(): Promise<void>;
 }
 
@@ -40,23 +44,45 @@ export async function startDaemon(
     level: verbose ? 'debug' : (config.logLevel ?? 'info'),
     redactor: globalRedactor,
   });
+  // Cluster mode (src/cluster): accounts are leased through Redis; the hub runs those held here.
+  const cluster = config.cluster
+    ? await connectCluster(
+        config.cluster,
+        config.accounts.filter((a) => a.vendor !== 'sandbox'),
+        logger.child('cluster'),
+      )
+    : undefined;
   const storage = new FileStorage(dataDir);
-  const runtime = await createRuntime(config, {
-    storage,
-    logger,
-    secretSink: globalRedactor,
-  });
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime(config, {
+      storage,
+      logger,
+      secretSink: globalRedactor,
+      ...(cluster && {
+        hub: { ownership: cluster.leases },
+        codeService: (deps) => createCodeService(deps, undefined, cluster.journal),
+      }),
+    });
+  } catch (err) {
+    await cluster?.stop();
+    throw err;
+  }
   let bridge: MqttBridge;
   try {
     bridge = await startMqttBridge({
       source: runtime.hub,
-      config: config.mqtt ?? {},
+      config: cluster
+        ? { ...config.mqtt, clientId: clusterClientId(cluster.settings.node, config.mqtt?.baseTopic ?? '') }
+        : (config.mqtt ?? {}),
+      cluster: cluster?.bridgeOptions(runtime.hub),
       logger: logger.child('mqtt'),
       version: VERSION,
       storage,
       accountUnlockCodes: accountUnlockCodes(config),
     });
   } catch (err) {
+    await cluster?.stop();
     await runtime.stop();
     if (err instanceof PortInUseError && err.setting === 'mqtt.embedded.port')
       throw new LockbridgeError(
@@ -65,13 +91,17 @@ export async function startDaemon(
       );
     throw err;
   }
+  cluster?.start();
   let stopping: Promise<void> | undefined;
   return {
     runtime,
     bridge,
     logger,
+    cluster,
     stop() {
       stopping ??= (async () => {
+        // Leases first: the accounts stop here and go to the other daemons at once.
+        await cluster?.stop();
         await bridge.stop();
         await runtime.stop();
       })();

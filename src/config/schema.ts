@@ -297,7 +297,22 @@ export const configSchema = {
     codes: {
       type: 'object',
       additionalProperties: false,
-      properties: { confirmTimeoutSeconds: { type: 'number', minimum: 1 } },
+      properties: {
+        confirmTimeoutSeconds: { type: 'number', minimum: 1 },
+        homeKitAnswerSeconds: {
+          type: 'number',
+          minimum: 0.5,
+          maximum: 8,
+          description:
+            'Homebridge: how long a code change from the Home app waits for the lock to confirm before it is answered (default 2.5; HomeKit gives up at 9)',
+        },
+        homeKitPollSeconds: {
+          type: 'number',
+          minimum: 0,
+          description:
+            "Homebridge: how often each lock's codes are re-read so the Home app learns of changes made elsewhere (default 300; 0 = never)",
+        },
+      },
     },
     logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
   },

@@ -218,6 +218,11 @@ export interface LockbridgeConfig {
   cluster?: ClusterConfig;
   polling?: { intervalSeconds?: number; maxIntervalSeconds?: number };
   commands?: { timeoutSeconds?: number; expirySeconds?: number; sendMarginMs?: number };
-  codes?: { confirmTimeoutSeconds?: number };
+  codes?: {
+    confirmTimeoutSeconds?: number;
+    /** Homebridge's Access Code service: the answer bound and the re-read interval (issue 18). */
+    homeKitAnswerSeconds?: number;
+    homeKitPollSeconds?: number;
+  };
   logLevel?: LogLevel;
 }

@@ -34,6 +34,12 @@ export class CommandDeadline {
     private readonly lockId?: string,
     /** A request is not written with less than this left before `at` (it would arrive late). */
     readonly sendMarginMs = 0,
+    /**
+     * Cluster mode: throws (not_ready) unless this process still holds the lock's account (its lease,
+     * with the send margin). Checked with the deadline right before a request is written, so a
+     * command is sent only if its deadline AND the lease hold: a stale owner's late call never goes out.
+     */
+    private readonly fence?: () => void,
   ) {
     const ms = at - clock.now();
     if (ms <= 0) this.fire();
@@ -63,6 +69,7 @@ export class CommandDeadline {
    */
   checkSend(): void {
     this.check();
+    this.fence?.();
     if (this.sendMarginMs > 0 && this.remainingMs() < this.sendMarginMs) throw this.error();
   }
 

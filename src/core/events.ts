@@ -14,7 +14,16 @@ export interface AccountStatus {
 /** Everything a LockSource tells its subscribers. */
 export type LockEvent =
   | { type: 'lock_added'; lock: Lock }
-  | { type: 'lock_removed'; lockId: string; lock: Lock }
+  /**
+   * The lock is gone. With `handover`, only from this process: in cluster mode its account went to
+   * another daemon, which publishes it from now on (so nothing retained about it may be cleared).
+   */
+  | { type: 'lock_removed'; lockId: string; lock: Lock; handover?: true }
+  /**
+   * What the lock is changed, its status aside: name, capabilities, code rules, model, firmware (a lock
+   * renamed in the vendor's app, a keypad or door sensor added). Surfaces re-describe it.
+   */
+  | { type: 'lock_changed'; lock: Lock; previous: Lock }
   /** The status changed (state, door, battery, online ...). */
   | { type: 'state'; lock: Lock; previous: Lock['status'] }
   /** Something happened at the lock: who unlocked, how, when. */

@@ -101,6 +101,20 @@ export function lockIdFor(vendor: VendorId, vendorLockId: string): string {
   return `${vendor}_${vendorLockId}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
+/** Whether two readings describe the lock alike (everything but its status). */
+export function sameDescription(a: Lock, b: Lock): boolean {
+  return (
+    a.name === b.name &&
+    a.manufacturer === b.manufacturer &&
+    a.model === b.model &&
+    a.serialNumber === b.serialNumber &&
+    a.firmware === b.firmware &&
+    a.capabilities.length === b.capabilities.length &&
+    a.capabilities.every((c) => b.capabilities.includes(c)) &&
+    JSON.stringify(a.codeRules ?? null) === JSON.stringify(b.codeRules ?? null)
+  );
+}
+
 export function hasCapability(lock: Pick<Lock, 'capabilities'>, capability: Capability): boolean {
   return lock.capabilities.includes(capability);
 }

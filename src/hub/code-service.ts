@@ -46,6 +46,10 @@ export interface CodeService {
   generate(lockId: string, options?: GenerateOptions): Promise<string>;
   validate(lockId: string, input: AccessCodeInput): Promise<CodeValidation>;
   createSet(input: CodeSetInput): Promise<CodeSetResult>;
+  /** Cluster mode: this process took the account; resume its journaled operations. */
+  resumeAccount?(account: string): Promise<void>;
+  /** Cluster mode: the account went elsewhere; stop its follow-ups at once. */
+  releaseAccount?(account: string): void;
 }
 
 export type CodeServiceFactory = (deps: CodeServiceDeps) => CodeService;

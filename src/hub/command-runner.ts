@@ -53,7 +53,14 @@ export interface CommandRunnerDeps {
   /** Delays between read-backs while confirming a command. */
   readbackDelaysMs: number[];
   getLock(lockId: string): Lock;
-  driverFor(lockId: string): { driver: VendorDriver; vendorLockId: string; ready: boolean };
+  /** Throws not_ready when this process may not act on the lock's account (cluster mode). */
+  driverFor(lockId: string): {
+    driver: VendorDriver;
+    vendorLockId: string;
+    ready: boolean;
+    /** Cluster mode: the lease check the deadline runs right before each request is written. */
+    fence?: () => void;
+  };
   /** Applies a change the command made (its transitional state, the vendor's answer) and emits it. */
   applyStatus(lockId: string, patch: Partial<LockStatus>): Lock;
   /** Where a reading starts, to be handed back with its result (see LockCache). */
@@ -145,7 +152,7 @@ export class CommandRunner {
     const started = this.deps.clock.now();
     // Checked again here: the command may have waited behind others.
     if (started >= expiresAt) throw this.expired(request.lockId);
-    const { driver, vendorLockId, ready } = this.deps.driverFor(request.lockId);
+    const { driver, vendorLockId, ready, fence } = this.deps.driverFor(request.lockId);
     if (!ready) {
       throw new LockbridgeError('vendor_unavailable', 'The account of this lock is not connected', {
         lockId: request.lockId,
@@ -169,6 +176,7 @@ export class CommandRunner {
       this.deps.clock,
       request.lockId,
       this.deps.sendMarginMs ?? DEFAULT_SEND_MARGIN_MS,
+      fence,
     );
     const sendSignal = AbortSignal.any([controller.signal, deadline.signal]);
     let sending = true;

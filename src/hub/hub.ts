@@ -26,6 +26,7 @@ import { hasCapability } from '../core/model';
 import type { Logger } from '../core/logger';
 import type { Storage } from '../core/storage';
 import { systemClock, type Clock } from '../core/clock';
+import { DEFAULT_SEND_MARGIN_MS } from '../core/deadline';
 import type { Redactor } from '../core/redact';
 import type { VendorAccountConfig } from '../config/types';
 import type { DriverFactory, DriverPush } from '../vendors/driver';
@@ -33,6 +34,7 @@ import { AccountRuntime } from './account';
 import { LockCache } from './reconcile';
 import { CommandRunner } from './command-runner';
 import type { CodeService, CodeServiceFactory } from './code-service';
+import type { AccountOwnership, OwnershipChange } from './ownership';
 
 export interface LockHubOptions {
   accounts: VendorAccountConfig[];
@@ -54,6 +56,12 @@ export interface LockHubOptions {
   codeService?: CodeServiceFactory;
   /** Receives every account secret, e.g. the process-wide redactor of the surface's logger. */
   secretSink?: Redactor;
+  /**
+   * Cluster mode (src/cluster): the hub runs only the accounts this process holds a lease on, starts
+   * one when it is gained, stops it at once when it is lost, and checks the lease right before every
+   * vendor call that acts. Absent: every account, always.
+   */
+  ownership?: AccountOwnership;
 }
 
 const SHARE_CAPABILITY: Record<ShareRequest['kind'], Capability> = {
@@ -86,6 +94,9 @@ export class LockHub implements LockSource {
     resolve: (l: Lock) => void;
   }>();
   private codes?: CodeService;
+  private unsubscribeOwnership?: () => void;
+  /** Cluster mode: runtimes whose driver was stopped when their lease went (stop() skips them). */
+  private readonly retired = new WeakSet<AccountRuntime>();
   private started = false;
   private stopping = false;
   private readonly basePollMs: number;
@@ -110,15 +121,7 @@ export class LockHub implements LockSource {
         );
       if (this.accountsById.has(config.id))
         throw new LockbridgeError('invalid_config', `Account id "${config.id}" is used twice`);
-      const account = new AccountRuntime(config, factory, {
-        storage: options.storage,
-        logger: this.logger,
-        clock: this.clock,
-        basePollMs: this.basePollMs,
-        secretSink: options.secretSink,
-      });
-      account.budget.onSuccess(() => this.onAccountSuccess(account));
-      this.accountsById.set(config.id, account);
+      this.accountsById.set(config.id, this.newAccount(config, factory));
     }
     this.commands = new CommandRunner({
       clock: this.clock,
@@ -130,10 +133,15 @@ export class LockHub implements LockSource {
       getLock: (id) => this.lockOrThrow(id),
       driverFor: (id) => {
         const { account, lock } = this.accountOf(id);
+        // Cluster mode: refused `not_ready` unless the lease holds, checked again right before the
+        // request is written (the deadline's fence, with the send margin).
+        const ownership = this.options.ownership;
+        ownership?.check(account.id, this.sendMarginMs);
         return {
           driver: account.driver,
           vendorLockId: lock.vendorLockId,
           ready: account.state === 'connected',
+          fence: ownership ? () => ownership.check(account.id, this.sendMarginMs) : undefined,
         };
       },
       applyStatus: (id, patch) => this.applyStatus(id, patch),
@@ -142,6 +150,30 @@ export class LockHub implements LockSource {
       commandRunning: (id, running) => this.cache.commandRunning(id, running),
       waitForPush: (id, predicate, signal) => this.waitForPush(id, predicate, signal),
     });
+  }
+
+  private get sendMarginMs(): number {
+    return this.options.commandSendMarginMs ?? DEFAULT_SEND_MARGIN_MS;
+  }
+
+  private newAccount(config: VendorAccountConfig, factory: DriverFactory): AccountRuntime {
+    const account = new AccountRuntime(config, factory, {
+      storage: this.options.storage,
+      logger: this.logger,
+      clock: this.clock,
+      basePollMs: this.basePollMs,
+      secretSink: this.options.secretSink,
+    });
+    account.budget.onSuccess(() => this.onAccountSuccess(account));
+    if (this.options.ownership) account.state = 'stopped';
+    return account;
+  }
+
+  /** Whether this runtime is the account's current one and may act (cluster: its lease holds). */
+  private acting(account: AccountRuntime): boolean {
+    if (this.stopping || this.accountsById.get(account.id) !== account) return false;
+    const ownership = this.options.ownership;
+    return !ownership || (account.state !== 'stopped' && ownership.tokenOf(account.id) !== undefined);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------------
@@ -155,6 +187,7 @@ export class LockHub implements LockSource {
         getLock: (id) => this.lockOrThrow(id),
         driverFor: (id) => {
           const { account, lock } = this.accountOf(id);
+          this.options.ownership?.check(account.id, this.sendMarginMs);
           return { driver: account.driver, vendorLockId: lock.vendorLockId };
         },
         subscribeCodePush: (listener) => this.codePushListeners.subscribe((e) => listener(e.lockId, e.code)),
@@ -165,13 +198,74 @@ export class LockHub implements LockSource {
         confirmTimeoutMs: this.options.codeConfirmTimeoutMs ?? 60_000,
       });
     }
+    const ownership = this.options.ownership;
+    if (ownership) {
+      this.unsubscribeOwnership = ownership.subscribe((change) => this.onOwnership(change));
+      const held = [...this.accountsById.values()].filter((a) => ownership.tokenOf(a.id) !== undefined);
+      if (this.codes) await this.codes.start();
+      await Promise.all(held.map((a) => this.gain(a.id)));
+      return;
+    }
     await Promise.all([...this.accountsById.values()].map((a) => this.startAccount(a)));
     if (this.codes) await this.codes.start();
+  }
+
+  // ---- cluster mode: accounts gained and lost ------------------------------------------------------
+
+  private onOwnership(change: OwnershipChange): void {
+    if (this.stopping) return;
+    if (change.held) void this.gain(change.account);
+    else this.lose(change.account);
+  }
+
+  /** Starts an account this process now holds, then resumes its pending code operations. */
+  private async gain(accountId: string): Promise<void> {
+    const current = this.accountsById.get(accountId);
+    if (!current || current.state !== 'stopped') return;
+    const factory = this.options.drivers[current.config.vendor]!;
+    // A fresh runtime (driver, budget, timers): the one that ran before was stopped with its lease.
+    const account = this.newAccount(current.config, factory);
+    account.state = 'connecting';
+    this.accountsById.set(accountId, account);
+    await this.startAccount(account);
+    if (this.acting(account) && account.status().state === 'connected')
+      await this.codes
+        ?.resumeAccount?.(accountId)
+        .catch((err: unknown) =>
+          this.logger.error(
+            `${accountId}: resuming code operations failed: ${toLockbridgeError(err).message}`,
+          ),
+        );
+  }
+
+  /**
+   * The lease is gone: stop at once (synchronously, before the lease could have run out elsewhere): no
+   * poll, no push, no code follow-up, no command; its locks leave this hub as a handover, so the MQTT
+   * bridge stops publishing them without clearing what the new owner publishes.
+   */
+  private lose(accountId: string): void {
+    const account = this.accountsById.get(accountId);
+    if (!account || account.state === 'stopped') return;
+    account.clearTimers();
+    account.unsubscribePush?.();
+    account.unsubscribePush = undefined;
+    account.state = 'stopped';
+    this.codes?.releaseAccount?.(accountId);
+    for (const lock of this.cache.ofAccount(accountId))
+      this.events.emit({ type: 'lock_removed', lockId: lock.id, lock, handover: true });
+    this.cache.removeAccount(accountId);
+    account.lockCount = 0;
+    this.emitAccount(account);
+    this.retired.add(account);
+    void account.driver
+      .stop()
+      .catch((err) => this.logger.warn(`Stopping ${accountId} failed: ${toLockbridgeError(err).message}`));
   }
 
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.unsubscribeOwnership?.();
     await this.commands.close();
     for (const account of this.accountsById.values()) {
       account.clearTimers();
@@ -181,21 +275,24 @@ export class LockHub implements LockSource {
     for (const waiter of this.pushWaiters) this.pushWaiters.delete(waiter);
     if (this.codes) await this.codes.stop();
     await Promise.all(
-      [...this.accountsById.values()].map((a) =>
-        a.driver
-          .stop()
-          .catch((err) => this.logger.warn(`Stopping ${a.id} failed: ${toLockbridgeError(err).message}`)),
-      ),
+      [...this.accountsById.values()]
+        .filter((a) => !this.retired.has(a))
+        .map((a) =>
+          a.driver
+            .stop()
+            .catch((err) => this.logger.warn(`Stopping ${a.id} failed: ${toLockbridgeError(err).message}`)),
+        ),
     );
     this.events.clear();
   }
 
   private async startAccount(account: AccountRuntime): Promise<void> {
-    if (this.stopping) return;
+    if (!this.acting(account)) return;
     account.state = 'connecting';
     this.emitAccount(account);
     try {
       await account.driver.start();
+      if (!this.acting(account)) return;
       account.unsubscribePush?.();
       account.unsubscribePush = account.driver.onPush?.((push) => this.onPush(account, push));
       account.state = 'connected';
@@ -223,7 +320,7 @@ export class LockHub implements LockSource {
       this.logger.error(
         `${account.config.vendor} account "${account.id}" failed to start (${e.code}): ${e.message}; retrying in ${Math.round(delay / 1000)} s`,
       );
-      if (!this.stopping) account.retryTimer = setTimeout(() => void this.startAccount(account), delay);
+      if (this.acting(account)) account.retryTimer = setTimeout(() => void this.startAccount(account), delay);
     }
   }
 
@@ -237,13 +334,14 @@ export class LockHub implements LockSource {
   async poll(account: AccountRuntime): Promise<void> {
     if (account.pollTimer) clearTimeout(account.pollTimer);
     account.pollTimer = undefined;
+    if (!this.acting(account)) return;
     this.stats.pollCycles++;
     try {
       this.stats.listCalls++;
       // Noted before asking: a lock that changes while the listing is under way keeps its change.
       const since = this.cache.readingStart();
       const listed = await account.driver.listLocks();
-      if (this.stopping) return;
+      if (!this.acting(account)) return;
       const events = this.cache.reconcile(
         account.id,
         account.config.vendor,
@@ -262,6 +360,7 @@ export class LockHub implements LockSource {
       if (wasError || events.some((e) => e.type !== 'state')) this.emitAccount(account);
     } catch (err) {
       const e = toLockbridgeError(err, 'vendor_error');
+      if (!this.acting(account)) return;
       if (e.code === 'rate_limited') {
         account.pollIntervalMs = Math.min(
           this.maxPollMs,
@@ -294,7 +393,7 @@ export class LockHub implements LockSource {
   }
 
   private schedulePoll(account: AccountRuntime): void {
-    if (this.stopping) return;
+    if (!this.acting(account)) return;
     if (account.pollTimer) clearTimeout(account.pollTimer);
     account.nextPollAt = Date.now() + account.pollIntervalMs;
     account.pollTimer = setTimeout(() => void this.poll(account), account.pollIntervalMs);
@@ -326,7 +425,7 @@ export class LockHub implements LockSource {
   }
 
   private onPush(account: AccountRuntime, push: DriverPush): void {
-    if (this.stopping) return;
+    if (!this.acting(account)) return;
     if (push.type === 'locks_changed') {
       void this.poll(account);
       return;
@@ -435,6 +534,11 @@ export class LockHub implements LockSource {
 
   async getLock(lockId: string): Promise<Lock> {
     return this.lockOrThrow(lockId);
+  }
+
+  /** Whether the lock is served by this hub now (cluster mode: its account is held and listed here). */
+  hasLock(lockId: string): boolean {
+    return this.cache.get(lockId) !== undefined;
   }
 
   private lockOrThrow(lockId: unknown): Lock {

@@ -1,12 +1,13 @@
 import type { Lock, LockStatus } from '../core/model';
-import { lockIdFor } from '../core/model';
+import { lockIdFor, sameDescription } from '../core/model';
 import type { LockEvent } from '../core/events';
 import type { DriverLock } from '../vendors/driver';
 import { mergeLastAction, sameStatus, toLock } from './lock-state';
 
 /**
  * The state cache: every lock of every account, keyed by Lockbridge id. Reconciling one account's
- * listing yields the events to emit (added, removed, state changed); nothing else writes to it.
+ * listing yields the events to emit (added, removed, re-described, state changed); nothing else writes
+ * to it.
  *
  * Readings are ordered by when they began, not by when they arrive. Every change a command or a push
  * makes takes the next number of a write sequence; a reading (a poll, a read-back) notes the sequence
@@ -110,6 +111,8 @@ export class LockCache {
       const changed = !sameStatus(existing.status, next.status);
       if (!changed) next.status.updatedAt = existing.status.updatedAt;
       this.locks.set(id, next);
+      if (!sameDescription(existing, next))
+        events.push({ type: 'lock_changed', lock: next, previous: existing });
       if (changed) events.push({ type: 'state', lock: next, previous: existing.status });
     }
     for (const lock of this.ofAccount(account)) {

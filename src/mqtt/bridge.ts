@@ -18,7 +18,7 @@ import { AvailabilityExtension } from './extensions/availability';
 import { BridgeHealthExtension } from './extensions/bridge-health';
 import { BridgeInfoExtension } from './extensions/bridge-info';
 import { BridgeStateExtension, OFFLINE } from './extensions/bridge-state';
-import type { BridgeContext, CommandFailure, Extension } from './extensions/extension';
+import type { BridgeContext, CommandFailure, Extension, MessageGate } from './extensions/extension';
 import { HomeAssistantEventsExtension } from './extensions/ha-events';
 import { HomeAssistantExtension } from './extensions/home-assistant';
 import { LockEventsExtension } from './extensions/lock-events';
@@ -66,6 +66,22 @@ export interface MqttBridgeOptions {
   reconnectPeriodMs?: number;
   /** Requests running at once before new ones are answered with rate_limited (default 64). */
   maxInFlight?: number;
+  /** Cluster mode (src/cluster): several daemons share this namespace on one external broker. */
+  cluster?: ClusterBridgeOptions;
+}
+
+/**
+ * What cluster mode changes in the bridge: one daemon answers each message (the gate); the
+ * namespace-wide lists come from the cluster (its extensions replace bridge/locks, accounts and info);
+ * the last will and the clean stop say "offline" on this node's own topic, since the namespace stays
+ * served by the others; no persistent session (a command held for a daemon that was away would be
+ * answered late, by then another daemon has answered it).
+ */
+export interface ClusterBridgeOptions {
+  node: string;
+  gate: MessageGate;
+  /** Built once the context exists: the extensions that publish the namespace-wide topics. */
+  extensions(ctx: BridgeContext): Extension[];
 }
 
 /** How long an MQTT 5 broker keeps our session (and the commands it holds) after we went away. */
@@ -137,12 +153,17 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
       key: broker ? undefined : config.key,
       rejectUnauthorized: config.rejectUnauthorized,
       protocolVersion: broker ? 4 : 'auto',
-      will: { topic: topics.bridgeState, payload: OFFLINE },
+      will: {
+        topic: options.cluster ? topics.nodeState(options.cluster.node) : topics.bridgeState,
+        payload: OFFLINE,
+      },
       logger: logger.child('mqtt'),
       connectTimeoutMs: options.connectTimeoutMs,
       reconnectPeriodMs: options.reconnectPeriodMs,
       // Commands published while we reconnect (or start) are held by the broker, then answered.
-      persistentSession: { barrierTopic: topics.bridgeSync, expirySeconds: SESSION_EXPIRY_SECONDS },
+      persistentSession: options.cluster
+        ? undefined
+        : { barrierTopic: topics.bridgeSync, expirySeconds: SESSION_EXPIRY_SECONDS },
       clock,
     });
   } catch (err) {
@@ -165,28 +186,35 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     commandFailures: new EventFanout<CommandFailure>((err) =>
       logger.error(`A command failure listener threw: ${String(err)}`),
     ),
+    gate: options.cluster?.gate,
   };
   const guard = new CommandGuard(settings, clock);
   const limiter = new InFlightLimiter(options.maxInFlight ?? 64);
   // Order matters: commands and requests are subscribed before anything is published, so a client
   // acting on the first state it sees is heard; a lock's state is out before the list names it.
+  const cluster = options.cluster;
   const extensions: Extension[] = [
     new SetCommandsExtension(ctx, guard, limiter),
     new RequestsExtension(ctx, operations, guard, limiter),
     new StateRequestsExtension(ctx),
-    new BridgeStateExtension(ctx),
-    new BridgeInfoExtension(ctx),
+    new BridgeStateExtension(ctx, cluster && topics.nodeState(cluster.node)),
+    ...(cluster ? [] : [new BridgeInfoExtension(ctx)]),
     new BridgeHealthExtension(ctx, limiter, options.healthTimers ?? systemTimers),
-    new AccountsExtension(ctx),
+    ...(cluster ? [] : [new AccountsExtension(ctx)]),
     new StatePublisherExtension(ctx),
     new AvailabilityExtension(ctx),
-    new LocksListExtension(ctx),
+    ...(cluster ? cluster.extensions(ctx) : [new LocksListExtension(ctx)]),
     new LockEventsExtension(ctx),
     new HomeAssistantExtension(ctx),
     new HomeAssistantEventsExtension(ctx),
   ];
 
   const unsubscribe = source.subscribe((event) => {
+    if (event.type === 'lock_removed' && event.handover) {
+      // Cluster mode: the lock went to another daemon; nothing retained about it is cleared.
+      for (const extension of extensions) extension.forgetLock(event.lockId);
+      return;
+    }
     for (const extension of extensions) {
       try {
         extension.onLockEvent(event);

@@ -27,6 +27,10 @@ export class Topics {
   get bridgeInfo(): string {
     return `${this.base}/${BRIDGE_LEVEL}/info`;
   }
+  /** Cluster mode: one daemon's own online/offline (its last will), `<base>/bridge/node/<name>/state`. */
+  nodeState(node: string): string {
+    return `${this.base}/${BRIDGE_LEVEL}/node/${node}/state`;
+  }
   /** The bridge's own barrier topic (see MqttConnection): only the bridge publishes under it. */
   get bridgeSync(): string {
     return `${this.base}/${BRIDGE_LEVEL}/sync/barrier`;

@@ -41,6 +41,10 @@ export interface JournalEntry {
   codePerLock?: boolean;
   /** How many times the request was marked as sent. */
   sends: number;
+  /** The account of the lock (cluster mode keys the journal by it). */
+  account?: string;
+  /** Cluster mode: the fencing token of the lease under which this entry was last written. */
+  token?: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -52,7 +56,20 @@ export function newOperationId(): string {
   return randomBytes(8).toString('hex');
 }
 
-export class CodeJournal {
+/**
+ * Where the journal lives: files in the storage directory (CodeJournal, one process), or Redis in
+ * cluster mode (src/cluster/journal-store.ts), where the daemon that takes over an account resumes it.
+ */
+export interface JournalStore {
+  put(entry: JournalEntry): Promise<void>;
+  remove(entry: JournalEntry): Promise<void>;
+  /** Every unfinished operation this process may work on, oldest first. */
+  all(): Promise<JournalEntry[]>;
+  /** Cluster mode: the unfinished operations of one account, oldest first. */
+  ofAccount?(account: string): Promise<JournalEntry[]>;
+}
+
+export class CodeJournal implements JournalStore {
   constructor(
     private readonly storage: Storage,
     private readonly logger: Logger,
@@ -66,8 +83,8 @@ export class CodeJournal {
     await writeJson(this.storage, this.name(entry.id), entry);
   }
 
-  async remove(id: string): Promise<void> {
-    await this.storage.delete(this.name(id));
+  async remove(entry: JournalEntry | string): Promise<void> {
+    await this.storage.delete(this.name(typeof entry === 'string' ? entry : entry.id));
   }
 
   /** Every unfinished operation, oldest first. Unreadable files are reported and left in place. */
@@ -84,7 +101,7 @@ export class CodeJournal {
   }
 }
 
-function isJournalEntry(value: unknown): value is JournalEntry {
+export function isJournalEntry(value: unknown): value is JournalEntry {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
   return (

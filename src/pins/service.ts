@@ -18,7 +18,13 @@ import type { CodeService, CodeServiceDeps } from '../hub/code-service';
 import { waitForConfirmation, findTarget, judgeCode, matchesInput } from './confirm';
 import { hasConstraint } from './constraints';
 import { generateCode, generateCommonCode, type GenerateResult } from './generate';
-import { CodeJournal, newOperationId, type CodeOperation, type JournalEntry } from './journal';
+import {
+  CodeJournal,
+  newOperationId,
+  type CodeOperation,
+  type JournalEntry,
+  type JournalStore,
+} from './journal';
 import { resolveOptions, type CodeServiceOptions, type ResolvedOptions } from './options';
 import { blockingReasons, type CodeReason } from './reasons';
 import { validate } from './validate';
@@ -74,13 +80,20 @@ interface ConfirmPlan {
   pollMaxMs: number;
 }
 
-export function createCodeService(deps: CodeServiceDeps, options?: CodeServiceOptions): PinCodeService {
-  return new PinService(deps, resolveOptions(options));
+export function createCodeService(
+  deps: CodeServiceDeps,
+  options?: CodeServiceOptions,
+  /** Where the journal lives (default: files in deps.storage; cluster mode: Redis). */
+  journal?: JournalStore,
+): PinCodeService {
+  return new PinService(deps, resolveOptions(options), journal);
 }
 
 class PinService implements PinCodeService {
-  private readonly journal: CodeJournal;
+  private readonly journal: JournalStore;
   private readonly log: Logger;
+  /** Cluster mode: aborted when the account goes to another daemon (its follow-ups stop there). */
+  private readonly accountStops = new Map<string, AbortController>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly following = new Map<string, Promise<void>>();
   private stopper = new AbortController();
@@ -88,9 +101,10 @@ class PinService implements PinCodeService {
   constructor(
     private readonly deps: CodeServiceDeps,
     private readonly opts: ResolvedOptions,
+    journal?: JournalStore,
   ) {
     this.log = deps.logger.child('pins');
-    this.journal = new CodeJournal(deps.storage, this.log);
+    this.journal = journal ?? new CodeJournal(deps.storage, this.log);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -98,7 +112,35 @@ class PinService implements PinCodeService {
 
   async start(): Promise<void> {
     if (this.stopper.signal.aborted) this.stopper = new AbortController();
-    const entries = await this.journal.all();
+    this.resume(await this.journal.all());
+  }
+
+  /** Cluster mode: this daemon took the account; carries on with its journaled operations. */
+  async resumeAccount(account: string): Promise<void> {
+    this.accountStops.get(account)?.abort();
+    this.accountStops.delete(account);
+    if (this.journal.ofAccount) this.resume(await this.journal.ofAccount(account));
+  }
+
+  /** Cluster mode: the account went to another daemon; its follow-ups stop here at once. */
+  releaseAccount(account: string): void {
+    const stop = this.accountStops.get(account) ?? new AbortController();
+    this.accountStops.set(account, stop);
+    stop.abort(new LockbridgeError('not_ready', 'The account went to another daemon'));
+  }
+
+  /** The signal a follow-up of this entry stops on: the service stopping, or its account leaving. */
+  private signalOf(entry: JournalEntry): AbortSignal {
+    if (!entry.account) return this.stopper.signal;
+    let stop = this.accountStops.get(entry.account);
+    if (!stop || stop.signal.aborted) {
+      stop = new AbortController();
+      this.accountStops.set(entry.account, stop);
+    }
+    return AbortSignal.any([this.stopper.signal, stop.signal]);
+  }
+
+  private resume(entries: JournalEntry[]): void {
     if (entries.length > 0)
       this.log.info(`Resuming ${entries.length} unfinished code operation(s) from the journal`);
     // Requests journaled but not yet planned (the process stopped while reading the locks) are
@@ -281,7 +323,7 @@ class PinService implements PinCodeService {
     } catch (err) {
       // The caller hears why (a code that does not fit, a vendor that cannot be read) and nothing
       // was sent: the request leaves the journal.
-      for (const e of entries) await this.journal.remove(e.id);
+      for (const e of entries) await this.journal.remove(e);
       throw err;
     }
 
@@ -381,9 +423,9 @@ class PinService implements PinCodeService {
   private resumePlanning(entries: JournalEntry[], siblings: JournalEntry[]): void {
     const key = `plan:${entries[0].setId ?? entries[0].id}`;
     if (this.following.has(key)) return;
-    const run = (async () => {
+    const run: Promise<void> = (async () => {
       let wait = this.opts.resumeRetryMs;
-      const signal = this.stopper.signal;
+      const signal = this.signalOf(entries[0]);
       while (!signal.aborted) {
         try {
           const targets = entries.map((e) => this.target(e.lockId));
@@ -410,7 +452,9 @@ class PinService implements PinCodeService {
       .catch((err: unknown) => {
         this.log.error(`Code set ${key}: journal error (${toLockbridgeError(err).code})`);
       })
-      .finally(() => this.following.delete(key));
+      .finally(() => {
+        if (this.following.get(key) === run) this.following.delete(key);
+      });
     this.following.set(key, run);
   }
 
@@ -555,9 +599,9 @@ class PinService implements PinCodeService {
    */
   private follow(entry: JournalEntry): void {
     if (this.following.has(entry.id)) return;
-    const run = (async () => {
+    const run: Promise<void> = (async () => {
       let wait = this.opts.resumeRetryMs;
-      const signal = this.stopper.signal;
+      const signal = this.signalOf(entry);
       while (!signal.aborted) {
         const left = entry.createdAt + this.opts.followUpMs - this.deps.clock.now();
         if (left <= 0) {
@@ -593,7 +637,9 @@ class PinService implements PinCodeService {
         // Only a storage failure lands here; the entry stays in the journal for the next start.
         this.log.error(`Code ${entry.operation} ${entry.id}: journal error (${toLockbridgeError(err).code})`);
       })
-      .finally(() => this.following.delete(entry.id));
+      .finally(() => {
+        if (this.following.get(entry.id) === run) this.following.delete(entry.id);
+      });
     this.following.set(entry.id, run);
   }
 
@@ -604,7 +650,7 @@ class PinService implements PinCodeService {
     code: AccessCode | undefined,
     error?: LockbridgeError,
   ): Promise<CodeOperationResult> {
-    await this.journal.remove(entry.id);
+    await this.journal.remove(entry);
     const status: CodeStatus =
       outcome === 'failed' ? 'failed' : (code?.status ?? (entry.operation === 'delete' ? 'removed' : 'set'));
     const final = this.codeOf(entry, status, code);
@@ -648,6 +694,7 @@ class PinService implements PinCodeService {
     const now = this.deps.clock.now();
     return {
       id: newOperationId(),
+      account: this.deps.getLock(lockId).account,
       operation,
       lockId,
       input,

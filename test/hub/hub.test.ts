@@ -75,6 +75,31 @@ describe('LockHub', () => {
     ]);
   });
 
+  it('tells when a lock is re-described (renamed, new capabilities), and only then', async () => {
+    f = await startHubFixture();
+    const events: LockEvent[] = [];
+    f.hub.subscribe((e) => events.push(e));
+    await f.hub.refresh();
+    assert.deepEqual(
+      events.filter((e) => e.type === 'lock_changed'),
+      [],
+      'an unchanged listing re-describes nothing',
+    );
+    const front = f.emulator.locks.get('front')!;
+    f.emulator.addLock({ ...front, name: 'Porch', keypad: !front.keypad });
+    await f.hub.refresh();
+    const changed = events.filter((e) => e.type === 'lock_changed');
+    assert.equal(changed.length, 1);
+    const [event] = changed;
+    assert.ok(event.type === 'lock_changed');
+    assert.equal(event.lock.name, 'Porch');
+    assert.equal(event.previous.name, front.name);
+    assert.notEqual(
+      event.lock.capabilities.includes('access_codes'),
+      event.previous.capabilities.includes('access_codes'),
+    );
+  });
+
   it('runs commands to one lock one at a time, in order', async () => {
     f = await startHubFixture({ emulator: { commandDelayMs: 30 } });
     const results = await Promise.all([

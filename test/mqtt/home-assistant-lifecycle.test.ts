@@ -270,6 +270,33 @@ describe('mqtt bridge: Home Assistant discovery across runs and capability chang
     assert.ok(ids.includes(`lockbridge_${FRONT}_lock`));
   });
 
+  it('sends a lock again when its capabilities change without a status change (no open function any more)', async () => {
+    const fx = await run({});
+    const lockEntity = (m: Received) =>
+      entitiesOf(m.topic, tryJson(m.payload) as Config).find(
+        (e) => e.config.unique_id === `lockbridge_${FRONT}_lock`,
+      );
+    const first = lockEntity(await observer.waitFor(device(FRONT)));
+    assert.equal(first?.config.payload_open, 'OPEN');
+    observer.received.length = 0;
+    fx.hub.emulator.addLock({ id: 'front', name: 'Front Door', canOpen: false });
+    await fx.hub.hub.refresh();
+    const next = lockEntity(await observer.waitFor(device(FRONT)));
+    assert.ok(next, 'the lock entity is still there');
+    assert.equal(next.config.payload_open, undefined, 'Home Assistant no longer offers Open');
+  });
+
+  it('renames the device when the lock is renamed in the vendor app', async () => {
+    const fx = await run({});
+    await observer.waitFor(device(FRONT));
+    observer.received.length = 0;
+    fx.hub.emulator.addLock({ id: 'front', name: 'Porch', canOpen: true });
+    await fx.hub.hub.refresh();
+    const next = tryJson((await observer.waitFor(device(FRONT))).payload) as Config;
+    const dev = (next.device ?? next.dev) as Config;
+    assert.equal(dev.name, 'Porch');
+  });
+
   it('removes them in the per-entity form with an empty retained config, and across a restart too', async () => {
     const fx = await run({ homeAssistant: { discovery: 'entity' } });
     await observer.waitFor(entityTopic('sensor', FRONT, 'battery'));

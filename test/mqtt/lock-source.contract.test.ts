@@ -66,6 +66,37 @@ describe('MqttLockSource beyond the contract', function () {
     }
   });
 
+  it('tells when a lock is renamed or gains capabilities, as the hub does (lock_changed)', async () => {
+    const hub = await startHubFixture();
+    const bridge = await startMqttBridge({
+      source: hub.hub,
+      config: { embedded: { port: 0 } },
+      logger: new RedactingLogger(new MemorySink()),
+    });
+    const source = new MqttLockSource({ url: bridge.brokerUrl });
+    try {
+      await source.start();
+      const events: LockEvent[] = [];
+      source.subscribe((e) => events.push(e));
+      const front = hub.emulator.locks.get('front')!;
+      hub.emulator.addLock({ ...front, name: 'Porch', canOpen: !front.canOpen });
+      await hub.hub.refresh();
+      await eventually(() => events.some((e) => e.type === 'lock_changed'));
+      const changed = events.filter((e) => e.type === 'lock_changed');
+      assert.equal(changed.length, 1);
+      const [event] = changed;
+      assert.ok(event.type === 'lock_changed');
+      assert.equal(event.lock.id, 'testvendor_front');
+      assert.deepEqual([event.previous.name, event.lock.name], [front.name, 'Porch']);
+      assert.notEqual(event.lock.capabilities.includes('open'), event.previous.capabilities.includes('open'));
+      assert.equal((await source.getLock('testvendor_front')).name, 'Porch');
+    } finally {
+      await source.stop();
+      await bridge.stop();
+      await hub.stop();
+    }
+  });
+
   it('fails fast and typed: no daemon under the base topic, a source not started or stopped, no broker', async () => {
     const hub = await startHubFixture();
     let bridge: MqttBridge | undefined = await startMqttBridge({

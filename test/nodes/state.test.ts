@@ -104,6 +104,42 @@ describe('nodes: lockbridge-state (test vendor)', function () {
     );
   });
 
+  it('tells a flow when a lock is renamed or gains capabilities in the vendor app (events: all)', async () => {
+    const account = testVendorAccount(emulator);
+    await helper.load(
+      lockbridgeNodes(),
+      [
+        // A short poll: a rename reaches the bridge by the vendor's listing.
+        { ...account.node, pollInterval: 0.2 },
+        ...placed([
+          { id: 'tab1', type: 'tab' },
+          {
+            id: 'all',
+            type: 'lockbridge-state',
+            z: 'tab1',
+            account: 'acc',
+            lock: '',
+            events: 'all',
+            wires: [['outAll']],
+          },
+          { id: 'outAll', type: 'helper', z: 'tab1' },
+        ]),
+      ],
+      account.credentials,
+    );
+    await accountReady();
+    const all = collect(helper.getNode('outAll'));
+    const front = emulator.locks.get('front')!;
+    emulator.addLock({ ...front, name: 'Porch', canOpen: !front.canOpen });
+    await until(() => all.some((m) => m.event === 'lock_changed'), 'lock_changed');
+    const msg = all.find((m) => m.event === 'lock_changed') as Msg;
+    assert.equal(msg.topic, 'testvendor_front');
+    assert.equal(msg.name, 'Porch');
+    const details = msg.details as { previous: { name: string }; lock: { capabilities: string[] } };
+    assert.equal(details.previous.name, front.name);
+    assert.equal(details.lock.capabilities.includes('open'), !front.canOpen);
+  });
+
   it('answers an input with the current state of one lock or of all locks', async () => {
     await deploy();
     const out = collect(helper.getNode('outAll'));

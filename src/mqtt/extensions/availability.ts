@@ -20,6 +20,10 @@ export class AvailabilityExtension extends Extension {
     }
   }
 
+  override forgetLock(lockId: string): void {
+    this.last.delete(lockId);
+  }
+
   private async publish(lock: Lock): Promise<void> {
     const value = lock.status.online ? 'online' : 'offline';
     if (this.last.get(lock.id) === value) return;

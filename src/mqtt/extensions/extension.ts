@@ -4,7 +4,7 @@ import type { SerializedError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Storage } from '../../core/storage';
 import type { Clock } from '../../core/clock';
-import type { MqttConnection } from '../connection';
+import type { IncomingMessage, MqttConnection } from '../connection';
 import type { BridgeSettings } from '../settings';
 import type { Topics } from '../topics';
 import type { Responder } from '../responder';
@@ -29,6 +29,17 @@ export interface BridgeContext {
    * request: Home Assistant shows it.
    */
   commandFailures: EventFanout<CommandFailure>;
+  /** Cluster mode: which daemon answers a command or request (src/cluster/command-router.ts). */
+  gate?: MessageGate;
+}
+
+/**
+ * Cluster mode: several daemons receive every command and request of one namespace; exactly one
+ * answers each. admit() resolves true for that one (it may throw not_ready, then it answers that).
+ */
+export interface MessageGate {
+  /** `lockId`: the lock of a `<lock>/set` command; absent for a request (the gate reads its payload). */
+  admit(lockId: string | undefined, message: IncomingMessage): Promise<boolean>;
 }
 
 export interface CommandFailure {
@@ -55,6 +66,15 @@ export abstract class Extension {
 
   onLockEvent(_event: LockEvent): void {
     // Most extensions care about some events only.
+  }
+
+  /**
+   * Cluster mode: the lock's account went to another daemon, which publishes the lock from now on.
+   * Forget it without clearing anything retained (that is the new owner's now), and publish nothing
+   * more about it.
+   */
+  forgetLock(_lockId: string): void {
+    // Extensions that keep per-lock state drop it here.
   }
 
   /** Subscribes on the broker; the subscription ends with stop(). */

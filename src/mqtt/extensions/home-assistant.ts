@@ -194,6 +194,16 @@ export class HomeAssistantExtension extends Extension {
       this.scheduleRename();
     } else if (event.type === 'account') void this.publishBridge();
     else if (event.type === 'state') this.onStateChanged(event.lock);
+    else if (event.type === 'lock_changed') this.onDescribed(event.lock, event.previous);
+  }
+
+  /**
+   * A lock renamed or with new capabilities (an open function, a keypad) is sent again: its entities
+   * and their options follow its capabilities. A new name may also rename the locks sharing it.
+   */
+  private onDescribed(lock: Lock, previous: Lock): void {
+    if (lock.name !== previous.name) this.scheduleRename();
+    else if (this.names.has(lock.id)) void this.publish(lock);
   }
 
   /**

@@ -3,7 +3,8 @@ import { encodeLockInfo } from '../wire';
 import { Extension } from './extension';
 
 /**
- * `<base>/bridge/locks`: retained list of the locks with vendor, name and capabilities.
+ * `<base>/bridge/locks`: retained list of the locks with vendor, name and capabilities, republished
+ * when a lock comes, goes or is re-described (renamed, new capabilities).
  *
  * A discovery adds or removes many locks at once; the list is republished once per turn of the event
  * loop, not once per lock (which would cost the square of the number of locks).
@@ -22,7 +23,7 @@ export class LocksListExtension extends Extension {
   }
 
   override onLockEvent(event: LockEvent): void {
-    if (event.type !== 'lock_added' && event.type !== 'lock_removed') return;
+    if (event.type !== 'lock_added' && event.type !== 'lock_removed' && event.type !== 'lock_changed') return;
     this.pending ??= setImmediate(() => {
       this.pending = undefined;
       void this.publish();

@@ -62,6 +62,8 @@ export class RequestsExtension extends Extension {
     /** For a lock command: the lock and command, so its failure reaches the lock's event entity. */
     let target: { lockId: string; command?: string } | undefined;
     try {
+      // Cluster mode: another daemon answers this one.
+      if (this.ctx.gate && !(await this.ctx.gate.admit(undefined, message))) return;
       const operation = Object.prototype.hasOwnProperty.call(this.operations, name)
         ? this.operations[name]
         : undefined;

@@ -42,6 +42,8 @@ export class SetCommandsExtension extends Extension {
     if (!lockId || message.payload.length === 0) return;
     let envelope: CommandEnvelope | undefined;
     try {
+      // Cluster mode: another daemon answers this one.
+      if (this.ctx.gate && !(await this.ctx.gate.admit(lockId, message))) return;
       if (message.retain) {
         // Clear it so the replay stops; it is refused below like any retained command.
         void connection.publish(message.topic, '', { retain: true });

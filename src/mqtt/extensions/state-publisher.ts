@@ -38,6 +38,10 @@ export class StatePublisherExtension extends Extension {
     }
   }
 
+  override forgetLock(lockId: string): void {
+    this.dirty.delete(lockId);
+  }
+
   private flush(): void {
     const locks = [...this.dirty.values()];
     this.dirty.clear();

@@ -1,5 +1,5 @@
 import type { AccountStatus, LockEvent } from '../../core/events';
-import type { Lock, LockStatus } from '../../core/model';
+import { sameDescription, type Lock, type LockStatus } from '../../core/model';
 import { decodeLockInfo, decodeState, unknownStatus } from '../wire';
 import { isObject } from '../params';
 
@@ -61,7 +61,11 @@ export class RemoteState {
     }
     for (const id of next.keys()) {
       const lock = this.lock(id);
-      if (!before.has(id) && lock) events.push({ type: 'lock_added', lock });
+      if (!lock) continue;
+      const previous = before.get(id);
+      if (!before.has(id)) events.push({ type: 'lock_added', lock });
+      else if (previous && !sameDescription(previous, lock))
+        events.push({ type: 'lock_changed', lock, previous });
     }
     return events;
   }

@@ -252,6 +252,8 @@ export function buildConfigSchema(): Json {
         'commands.timeoutSeconds',
         'commands.expirySeconds',
         'codes.confirmTimeoutSeconds',
+        'codes.homeKitAnswerSeconds',
+        'codes.homeKitPollSeconds',
         'logLevel',
       ],
     },

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import Redis from 'ioredis';
+import { LockbridgeError, toLockbridgeError } from '../core/errors';
+import { systemClock, type Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { ClusterConfig, VendorAccountConfig } from '../config/types';
+import type { LockHub } from '../hub/hub';
+import type { ClusterBridgeOptions } from '../mqtt/bridge';
+import { resolveClusterSettings, type ClusterSettings } from './config';
+import { ClusterKeys } from './keys';
+import { Membership } from './membership';
+import { LeaseManager } from './lease-manager';
+import { RedisJournalStore } from './journal-store';
+import { CommandRouter } from './command-router';
+import { ClusterViewExtension } from './cluster-view';
+import { NodeStates } from './node-states';
+
+export { resolveClusterSettings, clusterConfigProblems, type ClusterSettings } from './config';
+export { LeaseManager } from './lease-manager';
+
+/** One daemon's part of a cluster: its Redis connection, its leases, its journal store. */
+export interface ClusterNode {
+  settings: ClusterSettings;
+  redis: Redis;
+  keys: ClusterKeys;
+  leases: LeaseManager;
+  journal: RedisJournalStore;
+  /** What the MQTT bridge needs, once the hub exists. */
+  bridgeOptions(hub: LockHub): ClusterBridgeOptions;
+  /** Starts the lease rounds (after the hub and the bridge listen, so nothing gained is missed). */
+  start(): void;
+  /** Hands every lease back and closes Redis. */
+  stop(): Promise<void>;
+}
+
+/** The MQTT client id of a cluster node: its own (the broker would drop one of two alike). */
+export function clusterClientId(node: string, baseTopic: string): string {
+  return `lockbridge_${createHash('sha256').update(`${node}\0${baseTopic}`).digest('hex').slice(0, 12)}`;
+}
+
+export async function connectCluster(
+  config: ClusterConfig,
+  accounts: VendorAccountConfig[],
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<ClusterNode> {
+  const settings = resolveClusterSettings(config);
+  const redis = new Redis(settings.redisUrl, {
+    lazyConnect: true,
+    // A command that cannot be answered within a renewal period is useless to the lease logic: it
+    // fails, and the lease's local deadline decides.
+    commandTimeout: settings.renewEveryMs,
+    maxRetriesPerRequest: 1,
+  });
+  redis.on('error', (err: Error) => logger.debug(`Redis: ${err.message}`));
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new LockbridgeError(
+      'vendor_unavailable',
+      `Cannot reach Redis for cluster mode (cluster.redis): ${toLockbridgeError(err).message}`,
+    );
+  }
+  const keys = new ClusterKeys(settings.keyPrefix);
+  const membership = new Membership(redis, keys, settings.node, settings.leaseMs);
+  const ids = accounts.map((a) => a.id);
+  const leases = new LeaseManager({ redis, keys, membership, settings, accounts: ids, clock, logger });
+  const journal = new RedisJournalStore(
+    redis,
+    keys,
+    settings.node,
+    leases,
+    () => [...leases.holdings().keys()],
+    logger,
+  );
+  return {
+    settings,
+    redis,
+    keys,
+    leases,
+    journal,
+    bridgeOptions(hub) {
+      const known = new Set(ids);
+      const nodeStates = new NodeStates(settings.node);
+      return {
+        node: settings.node,
+        gate: new CommandRouter(
+          redis,
+          keys,
+          settings.node,
+          (lockId) => hub.hasLock(lockId),
+          known,
+          (err) => logger.warn(`Cluster: cannot route a message: ${toLockbridgeError(err).message}`),
+          () => nodeStates.offline(),
+        ),
+        extensions: (ctx) => [
+          new ClusterViewExtension(ctx, {
+            redis,
+            keys,
+            node: settings.node,
+            accounts: accounts.map((a) => ({ id: a.id, vendor: a.vendor })),
+            live: () => leases.live,
+            intervalMs: settings.renewEveryMs,
+            nodeStates,
+          }),
+        ],
+      };
+    },
+    start() {
+      logger.info(
+        `Cluster node "${settings.node}": sharing ${ids.length} account(s) through Redis (lease ${settings.leaseMs / 1000} s)`,
+      );
+      leases.start();
+    },
+    async stop() {
+      await leases.stop();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { createRuntime, type Runtime } from '../../src/runtime';
 import axios from 'axios';
 import { SEAM_EMULATOR_API_KEY, SeamEmulator } from '../../src/emulators/seam/server';
 import type { SeamAccessCode } from '../../src/emulators/seam/types';
-import { Controller, HAP, type HapAccessory } from '../support/homebridge/hap-client';
+import { Controller, HAP, within, type HapAccessory } from '../support/homebridge/hap-client';
 import {
   HomebridgeHome,
   HomebridgeProcess,
@@ -27,6 +28,8 @@ import { ACCESS_CODE, controlPoint, type HomeItem } from '../support/homebridge/
  */
 const line = currentLine();
 const READY = /Lockbridge is running: (\d+) lock\(s\)/;
+/** HAP status of a request a controller has no permission for. */
+const INSUFFICIENT_PRIVILEGES = -70401;
 const OP = { list: 1, read: 2, add: 3, update: 4, remove: 5 } as const;
 const S = {
   ok: 0,
@@ -400,6 +403,34 @@ describe(`HomeKit Access Codes end to end (${line.name})`, function () {
     await controller!.waitForEvent(back.state, (v) => Number(v) > before, since, 30_000);
     const list = await send(back, OP.list);
     assert.equal(list.items.length, liveCodesAt(backDevice).length);
+  });
+
+  it('keeps the control point to admins: a shared (non-admin) controller can neither read nor write it', async () => {
+    // A second controller added by the admin as a shared user, with its own Ed25519 key pair.
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url');
+    const guestId = 'lockbridge-test-shared-user';
+    await within(controller!.client.addPairing(guestId, pub, false), 15_000, 'add pairing');
+    const admin = controller!.pairing;
+    const shared = new Controller(identity, await bridge!.port(), {
+      AccessoryPairingID: admin.AccessoryPairingID,
+      AccessoryLTPK: admin.AccessoryLTPK,
+      iOSDevicePairingID: Buffer.from(guestId).toString('hex'),
+      iOSDeviceLTSK: Buffer.concat([seed, pub]).toString('hex'),
+      iOSDeviceLTPK: pub.toString('hex'),
+    });
+    try {
+      assert.equal((await shared.readOne(back.control)).status, INSUFFICIENT_PRIVILEGES);
+      await assert.rejects(controlPoint(shared, back.control, OP.list), (e: { hapStatus?: number }) => {
+        assert.equal(e.hapStatus, INSUFFICIENT_PRIVILEGES);
+        return true;
+      });
+      // What is not secret stays readable for everyone in the home.
+      assert.equal((await shared.readOne(back.state)).status ?? 0, 0);
+    } finally {
+      await shared.close();
+    }
   });
 
   it('keeps identifiers and ConfigurationState across a restart', async function () {

@@ -167,12 +167,28 @@ async function main(): Promise<void> {
     );
     log(`startup: every account connected and shared 3 ways in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
+    // ---- a single daemon (one account, one lock): the baseline of memory and of commands ----
+    const soloConfig = join(soloDir, 'solo.json');
+    await writeFile(
+      soloConfig,
+      JSON.stringify({
+        accounts: [emulators.solo],
+        mqtt: { url: broker.url, baseTopic: 'solo', homeAssistant: { enabled: false } },
+        polling: { intervalSeconds: POLL_SECONDS },
+      }),
+    );
+    solo = runCli(['run', '--config', soloConfig, '--data-dir', join(soloDir, 'data')]);
+    await client.waitFor('solo/bridge/locks', (j) => Array.isArray(j) && j.length === 1, 60_000);
     // ---- memory per lock per daemon ----
+    const baseline = rssMb(solo.child.pid!);
+    log(`memory: a single daemon with one lock: RSS ${baseline.toFixed(0)} MB (the baseline below)`);
     for (const d of started) {
       const locks = info()!.cluster.nodes.find((n) => n.node === d.node)!.accounts.length * LOCKS;
       const rss = rssMb(d.run.child.pid!);
+      const leader =
+        info()!.cluster.nodes[0]?.node === d.node ? ' (leader: also holds the namespace lists)' : '';
       log(
-        `memory: ${d.node} RSS ${rss.toFixed(0)} MB for ${locks} locks = ${((rss * 1024 * 1024) / locks / 1024).toFixed(1)} KiB per lock`,
+        `memory: ${d.node}${leader} RSS ${rss.toFixed(0)} MB for ${locks} locks: ${(((rss - baseline) * 1024) / locks).toFixed(1)} KiB per lock above the baseline`,
       );
     }
 
@@ -189,7 +205,7 @@ async function main(): Promise<void> {
     const total = [...delta.values()].reduce((s, n) => s + n, 0);
     const cycles = elapsed / (POLL_SECONDS * 1000);
     log(
-      `redis: ${total} commands in ${(elapsed / 1000).toFixed(0)} s = ${(total / cycles).toFixed(0)} per poll cycle (every account polled once), ${(total / cycles / ACCOUNTS).toFixed(1)} per account poll; by command: ${[
+      `redis: ${total} commands in ${(elapsed / 1000).toFixed(0)} s (${((total * 1000) / elapsed).toFixed(1)}/s) = ${(total / cycles).toFixed(0)} per poll cycle (every account polled once), ${(total / cycles / ACCOUNTS).toFixed(1)} per account poll; by command: ${[
         ...delta,
       ]
         .filter(([, n]) => n > 0)
@@ -198,17 +214,6 @@ async function main(): Promise<void> {
     );
 
     // ---- command overhead: the cluster against one daemon, same broker, same run ----
-    const soloConfig = join(soloDir, 'solo.json');
-    await writeFile(
-      soloConfig,
-      JSON.stringify({
-        accounts: [emulators.solo],
-        mqtt: { url: broker.url, baseTopic: 'solo', homeAssistant: { enabled: false } },
-        polling: { intervalSeconds: POLL_SECONDS },
-      }),
-    );
-    solo = runCli(['run', '--config', soloConfig, '--data-dir', join(soloDir, 'data')]);
-    await client.waitFor('solo/bridge/locks', (j) => Array.isArray(j) && j.length === 1, 60_000);
     const soloTrips = await roundTrips(client, 'solo', 'seam_solo-0');
     const clusterTrips = await roundTrips(client, BASE, 'seam_acct0-0');
     const med = (v: number[]) => percentile(v, 0.5);

@@ -6,6 +6,10 @@ import { findMosquitto, startMosquitto, type Mosquitto } from '../mqtt/mosquitto
 import { TestClient, isRecord, tryJson } from '../mqtt/support';
 import { redisServerOrSkip, startRedisServer, type RedisServer } from './redis-server';
 import { ClusterDaemons, type ClusterDaemon } from './daemons';
+import { parsePlatformConfig } from '../../accessories/platform-config';
+import { loadMqttLockSource } from '../../accessories/mqtt-source';
+import { MemorySink, RedactingLogger } from '../../src/core/logger';
+import type { LockSource } from '../../src/core/lock-source';
 
 const BASE = 'lbc';
 const ACCOUNTS = 6;
@@ -42,6 +46,7 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
   const emulators: SeamEmulator[] = [];
   let daemons: ClusterDaemons | undefined;
   let client: TestClient | undefined;
+  let homebridge: LockSource | undefined;
 
   before(async function () {
     const redisBinary = redisServerOrSkip(this);
@@ -58,6 +63,7 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
   });
 
   after(async () => {
+    await homebridge?.stop().catch(() => undefined);
     await client?.end().catch(() => undefined);
     await daemons?.stopAll();
     for (const e of emulators) await e.close();
@@ -133,6 +139,23 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
       (j) => Array.isArray(j) && j.length === ACCOUNTS * LOCKS_PER_ACCOUNT,
       30_000,
     );
+
+    // ---- Homebridge (and Node-RED: the same MQTT lock source) sees one lockbridge, all its locks ----
+    const settings = parsePlatformConfig({
+      platform: 'Lockbridge',
+      source: 'mqtt',
+      mqtt: { url: broker!.url, baseTopic: BASE },
+    });
+    if (settings.kind !== 'mqtt') throw new Error(`platform config: ${settings.kind}`);
+    homebridge = loadMqttLockSource(settings.mqtt, new RedactingLogger(new MemorySink()));
+    await homebridge.start();
+    assert.equal((await homebridge.listLocks()).length, ACCOUNTS * LOCKS_PER_ACCOUNT);
+    for (const node of ['n1', 'n2', 'n3']) {
+      const account = info()!.cluster.nodes.find((n) => n.node === node)!.accounts[0];
+      const lock = [...lockOf].find(([, a]) => a === account)![0];
+      const result = await homebridge.command({ lockId: lock, command: 'UNLOCK' });
+      assert.equal(result.status.state, 'UNLOCKED', `${lock} on ${node}`);
+    }
 
     // Answers to requests and commands, by transaction.
     const answers = new Map<string, Answer[]>();
@@ -277,6 +300,11 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
           `${lock}: a vendor call at ${r.at} belongs to no command in time`,
         );
     }
+
+    // Homebridge still has every lock, and commands a lock the dead daemon served.
+    assert.equal((await homebridge.listLocks()).length, ACCOUNTS * LOCKS_PER_ACCOUNT);
+    const moved = await homebridge.command({ lockId: victimLocks[0], command: 'LOCK' });
+    assert.equal(moved.status.state, 'LOCKED');
 
     // ---- a daemon joining takes its share ----
     const joined = await daemons.start('n4');

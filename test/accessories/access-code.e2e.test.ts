@@ -1,9 +1,17 @@
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemorySink, RedactingLogger } from '../../src/core/logger';
+import { Redactor } from '../../src/core/redact';
+import { FileStorage } from '../../src/core/storage';
+import { startMqttBridge, type MqttBridge } from '../../src/mqtt';
+import { createRuntime, type Runtime } from '../../src/runtime';
 import axios from 'axios';
 import { SEAM_EMULATOR_API_KEY, SeamEmulator } from '../../src/emulators/seam/server';
 import type { SeamAccessCode } from '../../src/emulators/seam/types';
-import { Controller, HAP, type HapAccessory } from '../support/homebridge/hap-client';
+import { Controller, HAP, within, type HapAccessory } from '../support/homebridge/hap-client';
 import {
   HomebridgeHome,
   HomebridgeProcess,
@@ -20,6 +28,8 @@ import { ACCESS_CODE, controlPoint, type HomeItem } from '../support/homebridge/
  */
 const line = currentLine();
 const READY = /Lockbridge is running: (\d+) lock\(s\)/;
+/** HAP status of a request a controller has no permission for. */
+const INSUFFICIENT_PRIVILEGES = -70401;
 const OP = { list: 1, read: 2, add: 3, update: 4, remove: 5 } as const;
 const S = {
   ok: 0,
@@ -395,12 +405,44 @@ describe(`HomeKit Access Codes end to end (${line.name})`, function () {
     assert.equal(list.items.length, liveCodesAt(backDevice).length);
   });
 
-  it('keeps identifiers and ConfigurationState across a restart', async () => {
+  it('keeps the control point to admins: a shared (non-admin) controller can neither read nor write it', async () => {
+    // A second controller added by the admin as a shared user, with its own Ed25519 key pair.
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url');
+    const guestId = 'lockbridge-test-shared-user';
+    await within(controller!.client.addPairing(guestId, pub, false), 15_000, 'add pairing');
+    const admin = controller!.pairing;
+    const shared = new Controller(identity, await bridge!.port(), {
+      AccessoryPairingID: admin.AccessoryPairingID,
+      AccessoryLTPK: admin.AccessoryLTPK,
+      iOSDevicePairingID: Buffer.from(guestId).toString('hex'),
+      iOSDeviceLTSK: Buffer.concat([seed, pub]).toString('hex'),
+      iOSDeviceLTPK: pub.toString('hex'),
+    });
+    try {
+      assert.equal((await shared.readOne(back.control)).status, INSUFFICIENT_PRIVILEGES);
+      await assert.rejects(controlPoint(shared, back.control, OP.list), (e: { hapStatus?: number }) => {
+        assert.equal(e.hapStatus, INSUFFICIENT_PRIVILEGES);
+        return true;
+      });
+      // What is not secret stays readable for everyone in the home.
+      assert.equal((await shared.readOne(back.state)).status ?? 0, 0);
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it('keeps identifiers and ConfigurationState across a restart', async function () {
+    this.timeout(60_000);
     const list = await send(back, OP.list);
     const state = await stateOf(back);
     const pairing = controller!.pairing;
     await controller!.close();
-    await bridge!.kill();
+    // A graceful stop: Homebridge saves its cached accessories (with every characteristic's value)
+    // on the way out, which the storage check below reads.
+    bridge!.child.kill('SIGTERM');
+    await bridge!.exited;
     firstLog = bridge!.log;
     bridge = HomebridgeProcess.start(home, line);
     await bridge.waitFor(READY);
@@ -413,8 +455,141 @@ describe(`HomeKit Access Codes end to end (${line.name})`, function () {
     );
   });
 
-  it('never writes a PIN to the Homebridge log', () => {
+  it("never writes a PIN to the Homebridge log, nor leaves one in Homebridge's storage", () => {
     for (const p of PINS)
       assert.doesNotMatch(firstLog + bridge!.log, new RegExp(`\\b${p}\\b`), `PIN ${p} in the log`);
+    // Cached accessories (HAP-NodeJS would cache a control point's last answer, as base64 TLV), our
+    // identifiers and counter; the engine's journal holds a PIN only while its operation is unfinished
+    // (none is now). A PIN is looked for as a JSON string and inside every base64 value.
+    const files = readdirSync(home.storage, { recursive: true, withFileTypes: true }).filter((f) =>
+      f.isFile(),
+    );
+    assert.ok(files.some((f) => f.name === 'cachedAccessories'));
+    for (const f of files) {
+      const text = readFileSync(join(f.parentPath, f.name), 'utf8');
+      const decoded = [...text.matchAll(/"([A-Za-z0-9+/]{4,}={0,2})"/g)]
+        .map((m) => Buffer.from(m[1], 'base64').toString('latin1'))
+        .join('\n');
+      for (const p of PINS) {
+        assert.ok(!text.includes(`"${p}"`), `PIN ${p} in ${f.name}`);
+        assert.ok(!decoded.includes(p), `PIN ${p} base64-encoded in ${f.name}`);
+      }
+    }
+  });
+});
+
+/**
+ * The same service on the other source: Homebridge takes its locks from a running lockbridge daemon
+ * over MQTT (`source: "mqtt"`). The daemon (hub with the code engine, MQTT bridge, embedded broker)
+ * runs in this process on the Seam emulator; codes go Home app -> Homebridge -> MQTT -> engine -> vendor.
+ */
+describe(`HomeKit Access Codes over a lockbridge daemon (source "mqtt", ${line.name})`, function () {
+  this.timeout(90_000);
+  let emulator: SeamEmulator;
+  let runtime: Runtime;
+  let daemon: MqttBridge;
+  let dataDir: string;
+  let home: HomebridgeHome;
+  let identity: BridgeIdentity;
+  let bridge: HomebridgeProcess | undefined;
+  let controller: Controller | undefined;
+  let back: LockIds;
+  let backDevice: string;
+  let backLockId: string;
+
+  const liveCodesAt = (deviceId: string) =>
+    [...emulator.state.codes.values()]
+      .map((r) => r.code)
+      .filter((c) => c.device_id === deviceId && c.status !== 'removing');
+  const send = (op: number, items: HomeItem[] = []) => controlPoint(controller!, back.control, op, items);
+
+  before(async () => {
+    emulator = new SeamEmulator({ timings: 'fast', seed: true });
+    const url = await emulator.listen();
+    backDevice = emulator.demo!.schlage;
+    dataDir = mkdtempSync(join(tmpdir(), 'lockbridge-daemon-'));
+    const logger = new RedactingLogger(new MemorySink());
+    runtime = await createRuntime(
+      {
+        accounts: [
+          { vendor: 'seam', id: 'home', apiKey: SEAM_EMULATOR_API_KEY, baseUrl: url, eventPollSeconds: 1 },
+        ],
+        polling: { intervalSeconds: 1, maxIntervalSeconds: 2 },
+      },
+      { storage: new FileStorage(dataDir), logger, secretSink: new Redactor() },
+    );
+    daemon = await startMqttBridge({ source: runtime.hub, config: { embedded: { port: 0 } }, logger });
+    backLockId = (await runtime.hub.listLocks()).find((l) => l.name === 'Back Door')!.id;
+    home = new HomebridgeHome();
+    identity = newIdentity();
+    home.writeConfig(identity, [
+      {
+        platform: 'Lockbridge',
+        name: 'Lockbridge',
+        source: 'mqtt',
+        mqtt: { url: daemon.brokerUrl },
+        // No polling: every count below comes from the daemon's code events.
+        codes: { homeKitAnswerSeconds: 2, homeKitPollSeconds: 0 },
+      },
+    ]);
+    bridge = HomebridgeProcess.start(home, line);
+    await bridge.waitFor(READY);
+    controller = await Controller.pair(identity, await bridge.port());
+    const accessories = await controller.accessories();
+    back = accessCodeIds(accessories.find((a) => nameOf(a) === 'Back Door')!)!;
+    await controller.subscribe([back.state]);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(bridge?.log.slice(-6000));
+  });
+
+  after(async () => {
+    await controller?.close();
+    await bridge?.kill();
+    await daemon?.stop();
+    await runtime?.stop();
+    await emulator?.close();
+    home?.remove();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let added = 0;
+  it('adds and refuses through the daemon, checked at the vendor', async () => {
+    const answer = await send(OP.add, [{ code: pin('52871') }, { code: pin('093') }]);
+    assert.equal(answer.operation, OP.add);
+    assert.deepEqual(
+      answer.items.map((i) => i.status),
+      [S.ok, S.short],
+    );
+    added = answer.items[0].identifier!;
+    assert.deepEqual(
+      liveCodesAt(backDevice).map((c) => [c.code, c.name]),
+      [['52871', `HomeKit ${added}`]],
+    );
+  });
+
+  it('counts a change another surface made through the daemon (MQTT, Node-RED: the same engine)', async () => {
+    const since = controller!.mark();
+    const before = Number((await controller!.readOne(back.state)).value);
+    const made = await runtime.hub.createCode(backLockId, { name: 'Node-RED guest', code: pin('630194') });
+    assert.equal(made.outcome, 'confirmed');
+    await controller!.waitForEvent(back.state, (v) => Number(v) > before, since);
+    const list = await send(OP.list);
+    assert.equal(list.items.length, 2);
+    // The daemon publishes no PIN unless mqtt.publishCodes is on: a Read says the code is there, not what it is.
+    const other = list.items.find((i) => i.identifier !== added)!;
+    const read = await send(OP.read, [{ identifier: other.identifier }]);
+    assert.deepEqual(read.items, [{ identifier: other.identifier, flags: 0, status: S.ok }]);
+  });
+
+  it('removes through the daemon, checked at the vendor, and leaks no PIN to the log', async () => {
+    const answer = await send(OP.remove, [{ identifier: added }]);
+    assert.deepEqual(answer.items, [{ identifier: added, status: S.ok }]);
+    assert.deepEqual(
+      liveCodesAt(backDevice).map((c) => c.code),
+      ['630194'],
+    );
+    for (const p of PINS) assert.doesNotMatch(bridge!.log, new RegExp(`\\b${p}\\b`), `PIN ${p} in the log`);
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SEAM_EMULATOR_API_KEY, SeamEmulator } from '../../src/emulators/seam/server';
 import {
@@ -38,29 +38,6 @@ function freeUdpPort(): Promise<number> {
       socket.close(() => resolve(port));
     });
   });
-}
-
-function findFile(dir: string, name: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isFile() && entry.name === name) return path;
-    if (entry.isDirectory()) {
-      const found = findFile(path, name);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The status code a matter.js StatusResponseError carries. */
@@ -124,8 +101,8 @@ describe('Matter end to end (Homebridge 2, matter.js controller)', function () {
       try {
         await Promise.race([
           bridge.waitFor(/Matter server started successfully on port/),
-          bridge.waitFor(/EADDRINUSE/).then(() => {
-            throw new Error(`Matter port ${port} was taken`);
+          bridge.waitFor(/EADDRINUSE|Failed to start Matter server/).then(() => {
+            throw new Error(`Matter did not start on port ${port} (taken?)`);
           }),
         ]);
         figures.push(`Matter server up ${Date.now() - started} ms after spawn`);
@@ -136,9 +113,8 @@ describe('Matter end to end (Homebridge 2, matter.js controller)', function () {
       }
     }
     await bridge.waitFor(READY);
-    const file = await until('commissioning.json', () =>
-      findFile(join(home.storage, 'matter'), 'commissioning.json'),
-    );
+    // Homebridge writes the commissioning data (passcode, discriminator) once the server is up; with -D it says so.
+    const file = (await bridge.waitFor(/Saved commissioning info to (\S+commissioning\.json)/))[1];
     const info = JSON.parse(readFileSync(file, 'utf8')) as { passcode: number; discriminator: number };
     const storage = join(home.root, 'controller');
     mkdirSync(storage);

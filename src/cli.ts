@@ -29,8 +29,11 @@ async function main(argv: string[]): Promise<number> {
     case 'run': {
       const config = withMqttPort(await loadConfigFile(cmd.config), cmd.mqttPort);
       const daemon = await startDaemon(config, cmd.dataDir ?? defaultDataDir(), cmd.verbose);
+      const cluster = daemon.cluster;
       process.stdout.write(
-        `MQTT broker: ${daemon.bridge.brokerUrl}\nLockbridge is running with ${(await daemon.runtime.hub.listLocks()).length} lock(s). Press Ctrl-C to stop.\n`,
+        cluster
+          ? `MQTT broker: ${daemon.bridge.brokerUrl}\nLockbridge is running as cluster node "${cluster.settings.node}"; it takes its share of ${config.accounts.length} account(s) through Redis. Press Ctrl-C to stop.\n`
+          : `MQTT broker: ${daemon.bridge.brokerUrl}\nLockbridge is running with ${(await daemon.runtime.hub.listLocks()).length} lock(s). Press Ctrl-C to stop.\n`,
       );
       const signal = await untilSignal();
       daemon.logger.info(`${signal}: stopping`);

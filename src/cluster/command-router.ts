@@ -37,8 +37,12 @@ redis.call('SET', KEYS[1], decision, 'PX', tonumber(ARGV[4]))
 return decision
 `;
 
-/** How long a decision is kept: longer than the spread of the daemons' questions on a loaded host. */
-export const ROUTE_TTL_MS = 30_000;
+/**
+ * How long a decision is kept: longer than the spread of the daemons' questions on a loaded host
+ * (a daemon whose own question took more than half of it stays silent, see admit), and short, since
+ * identical plain commands within it (Home Assistant's "UNLOCK" pressed twice) share one decision.
+ */
+export const ROUTE_TTL_MS = 10_000;
 
 export class CommandRouter implements MessageGate {
   constructor(
@@ -60,6 +64,7 @@ export class CommandRouter implements MessageGate {
    * answered, never executed by a daemon that may not act.
    */
   async admit(lockId: string | undefined, message: IncomingMessage): Promise<boolean> {
+    const received = performance.now();
     const target = lockId !== undefined ? { lockId } : targetOf(message.payload);
     const account = target.account && this.accounts.has(target.account) ? target.account : '';
     const digest = createHash('sha256')
@@ -77,6 +82,14 @@ export class CommandRouter implements MessageGate {
     } catch (err) {
       // Without Redis no daemon can know who answers; answering from every daemon would be worse.
       this.onError(err);
+      return false;
+    }
+    // A daemon that stalled between the message and the answer may find the decision gone (expired)
+    // and take it for itself, after another daemon answered: it stays silent instead.
+    if (performance.now() - received > ROUTE_TTL_MS / 2) {
+      this.onError(
+        new LockbridgeError('timeout', 'Routing a message took too long; another daemon answers it'),
+      );
       return false;
     }
     const bar = decision.lastIndexOf('|');

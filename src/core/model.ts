@@ -74,6 +74,12 @@ export interface LockStatus {
   batteryLow: boolean;
   online: boolean;
   lastAction: LastAction | null;
+  /**
+   * How many keys (phone keys given to people) the lock has, where the vendor's listing says it
+   * cheaply (Unloc: one key listing per lock holder; SmartphoneKey: owned-locks keysCount). Absent
+   * where unknown.
+   */
+  keys?: number;
   /** ISO 8601: when Lockbridge last learned this status. */
   updatedAt: string;
 }

@@ -97,6 +97,8 @@ export class LockHub implements LockSource {
   private unsubscribeOwnership?: () => void;
   /** Cluster mode: runtimes whose driver was stopped when their lease went (stop() skips them). */
   private readonly retired = new WeakSet<AccountRuntime>();
+  /** Cluster mode: runtimes whose journaled code operations were resumed after their gain. */
+  private readonly codesResumed = new WeakSet<AccountRuntime>();
   private started = false;
   private stopping = false;
   private readonly basePollMs: number;
@@ -228,14 +230,22 @@ export class LockHub implements LockSource {
     account.state = 'connecting';
     this.accountsById.set(accountId, account);
     await this.startAccount(account);
-    if (this.acting(account) && account.status().state === 'connected')
-      await this.codes
-        ?.resumeAccount?.(accountId)
-        .catch((err: unknown) =>
-          this.logger.error(
-            `${accountId}: resuming code operations failed: ${toLockbridgeError(err).message}`,
-          ),
-        );
+  }
+
+  /**
+   * Cluster mode: once an account gained here is connected (its locks listed), its journaled code
+   * operations are resumed, once per gain (a gain whose first login fails resumes on the retry).
+   */
+  private resumeCodesOnce(account: AccountRuntime): void {
+    if (!this.options.ownership || this.codesResumed.has(account) || !this.acting(account)) return;
+    this.codesResumed.add(account);
+    void this.codes
+      ?.resumeAccount?.(account.id)
+      .catch((err: unknown) =>
+        this.logger.error(
+          `${account.id}: resuming code operations failed: ${toLockbridgeError(err).message}`,
+        ),
+      );
   }
 
   /**
@@ -354,6 +364,7 @@ export class LockHub implements LockSource {
       account.lockCount = this.cache.ofAccount(account.id).length;
       const wasError = account.state !== 'connected';
       account.state = 'connected';
+      this.resumeCodesOnce(account);
       account.error = undefined;
       account.pollIntervalMs = this.baseIntervalOf(account);
       for (const e of events) this.emit(e);

@@ -9,6 +9,7 @@ export function sameStatus(a: LockStatus, b: LockStatus): boolean {
     a.battery === b.battery &&
     a.batteryLow === b.batteryLow &&
     a.online === b.online &&
+    a.keys === b.keys &&
     a.lastAction?.at === b.lastAction?.at &&
     a.lastAction?.action === b.lastAction?.action &&
     // The activity feed may name who (and the keypad slot) of an action already known.

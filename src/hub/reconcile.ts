@@ -166,5 +166,6 @@ export function fillUnknowns(known: LockStatus, reading: Partial<LockStatus>): L
   if (reading.door !== undefined && known.door === 'unknown') out.door = reading.door;
   if (reading.battery !== undefined && known.battery === null) out.battery = reading.battery;
   if (reading.lastAction !== undefined && known.lastAction === null) out.lastAction = reading.lastAction;
+  if (reading.keys !== undefined && known.keys === undefined) out.keys = reading.keys;
   return { ...known, ...out };
 }

@@ -33,6 +33,8 @@ export interface WireLockState {
   battery_low: boolean;
   online: boolean;
   last_action: WireLastAction | null;
+  /** Only where the vendor says how many keys the lock has. */
+  keys?: number;
   updated_at: string;
 }
 
@@ -70,6 +72,7 @@ export function encodeState(status: LockStatus): WireLockState {
     battery_low: status.batteryLow,
     online: status.online,
     last_action: status.lastAction ? encodeLastAction(status.lastAction) : null,
+    ...(status.keys !== undefined ? { keys: status.keys } : {}),
     updated_at: status.updatedAt,
   };
 }
@@ -131,6 +134,9 @@ export function decodeState(value: unknown): LockStatus | undefined {
     batteryLow: value.battery_low === true,
     online: value.online !== false,
     lastAction: decodeLastAction(value.last_action),
+    ...(typeof value.keys === 'number' && Number.isInteger(value.keys) && value.keys >= 0
+      ? { keys: value.keys }
+      : {}),
     updatedAt: str(value.updated_at) ?? new Date(0).toISOString(),
   };
 }

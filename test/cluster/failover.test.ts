@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SeamEmulator, SEAM_EMULATOR_API_KEY } from '../../src/emulators/seam';
 import { findMosquitto, startMosquitto, type Mosquitto } from '../mqtt/mosquitto';
 import { TestClient, isRecord, tryJson } from '../mqtt/support';
@@ -228,9 +229,10 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
       const logs = daemons!.daemons.map(
         (d) => `---- ${d.node}\n${d.run.stdout.slice(-6000)}${d.run.stderr.slice(-3000)}`,
       );
+      // LB_CLUSTER_DEBUG=<folder>: every daemon's whole output, one file each.
       if (process.env.LB_CLUSTER_DEBUG)
         for (const d of daemons!.daemons)
-          writeFileSync(`/tmp/lbc-${d.node}.log`, d.run.stdout + d.run.stderr);
+          writeFileSync(join(process.env.LB_CLUSTER_DEBUG, `lbc-${d.node}.log`), d.run.stdout + d.run.stderr);
       throw new Error(
         `${err.message}: ${JSON.stringify(missing.map((m) => [m.lock, m.command, m.sentAt]))}\n${logs.join('\n')}`,
       );
@@ -310,6 +312,14 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
     const joined = await daemons.start('n4');
     await joined.ready;
     await waitInfo(balanced(['n1', 'n3', 'n4']), 'two accounts on each of n1, n3, n4');
+
+    // ---- a clean stop hands its accounts back: the others take them without waiting for a lease ----
+    await joined.stop();
+    await waitInfo(balanced(['n1', 'n3']), 'three accounts on each of n1 and n3 after n4 stopped');
+    assert.match(
+      joined.run.stdout + joined.run.stderr,
+      /Releasing account "acct\d+" \(token \d+\): this daemon is stopping/,
+    );
   });
 });
 

@@ -145,7 +145,18 @@ for (const form of ['device', 'entity'] as const) {
           `${what}: battery low only with battery data`,
         );
         assert.equal(byId(lock, 'door') !== undefined, hasCapability(lock, 'door_sensor'), `${what}: door`);
+        assert.equal(
+          byId(lock, 'keys') !== undefined,
+          hasCapability(lock, 'keys') && lock.status.keys !== undefined,
+          `${what}: a keys count only where the vendor gives one`,
+        );
       }
+      // Unloc (key listing per holder) and SmartphoneKey (owned locks) count their keys.
+      for (const vendor of ['unloc', 'smartphonekey'])
+        assert.ok(
+          locks.some((l) => l.vendor === vendor && byId(l, 'keys') !== undefined),
+          `${vendor}: a keys sensor`,
+        );
       // The demo has each kind.
       assert.ok(locks.some((l) => byId(l, 'lock')));
       assert.ok(locks.some((l) => byId(l, 'open') && !byId(l, 'lock')));
@@ -190,7 +201,9 @@ for (const form of ['device', 'entity'] as const) {
             battery_low: true,
             door: 'open',
             last_action: { action: 'UNLOCKED', who: 'Zoë "Z"', how: 'keypad', at: '2026-11-26T00:00:00Z' },
+            keys: 0,
           },
+          Object.fromEntries(Object.entries(real).filter(([k]) => k !== 'keys')),
         ].map((p) => JSON.stringify(p));
         for (const e of ofLock(lock)) {
           const tpl = e.config.value_template as string | undefined;
@@ -212,6 +225,9 @@ for (const form of ['device', 'entity'] as const) {
                   (Number.isFinite(Number(value)) && Number(value) >= 0 && Number(value) <= 100),
                 what,
               );
+            } else if (String(e.config.unique_id).endsWith('_keys')) {
+              const keys = (JSON.parse(payload) as { keys?: number }).keys;
+              assert.equal(value, keys === undefined ? 'None' : String(keys), what);
             } else {
               const who = (JSON.parse(payload) as { last_action: { who?: string } | null }).last_action?.who;
               assert.equal(value, who ?? 'None', what);

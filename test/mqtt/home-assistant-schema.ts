@@ -98,6 +98,8 @@ const COMMON: Record<string, Check> = {
   availability,
   availability_mode: oneOf('all', 'any', 'latest'),
   entity_category: oneOf('diagnostic', 'config'),
+  // cv.icon: "prefix:name" (helpers/config_validation.py).
+  icon: (v) => typeof v === 'string' && /^[a-z0-9-]+:[a-z0-9-]+$/.test(v),
   json_attributes_topic: topic,
   json_attributes_template: template,
   qos,

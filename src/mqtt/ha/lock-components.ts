@@ -6,7 +6,8 @@
  *   vendor reports a bolt state;
  * - no remote action (Unloc): no lock entity, only what the lock has.
  * Every lock gets an `event` entity (what happened, who, how; failed commands) and a "Last operated
- * by" sensor; battery entities only with battery data; a door sensor only with a door sensor.
+ * by" sensor; battery entities only with battery data; a door sensor only with a door sensor; a "Keys"
+ * count where the lock has keys and the vendor says how many (Unloc, SmartphoneKey).
  */
 import { hasCapability, type Lock } from '../../core/model';
 import type { Topics } from '../topics';
@@ -18,7 +19,8 @@ export interface Component {
   config: Record<string, unknown>;
 }
 /** Component ids: the last part of each entity's unique id. */
-export type LockObject = 'lock' | 'open' | 'event' | 'last_operated_by' | 'battery' | 'battery_low' | 'door';
+export type LockObject =
+  'lock' | 'open' | 'event' | 'last_operated_by' | 'battery' | 'battery_low' | 'door' | 'keys';
 export const ALL_LOCK_OBJECTS: LockObject[] = [
   'lock',
   'open',
@@ -27,6 +29,7 @@ export const ALL_LOCK_OBJECTS: LockObject[] = [
   'battery',
   'battery_low',
   'door',
+  'keys',
 ];
 export const PLATFORM_OF: Record<LockObject, Platform> = {
   lock: 'lock',
@@ -36,6 +39,7 @@ export const PLATFORM_OF: Record<LockObject, Platform> = {
   battery: 'sensor',
   battery_low: 'binary_sensor',
   door: 'binary_sensor',
+  keys: 'sensor',
 };
 
 /** What a lock's event entity can report (the event topic's `event_type`). */
@@ -165,6 +169,19 @@ export function lockComponents(lock: Lock, options: LockComponentOptions): Map<L
           "{{ 'ON' if value_json.door == 'open' else ('OFF' if value_json.door == 'closed' else 'None') }}",
         payload_on: 'ON',
         payload_off: 'OFF',
+      },
+    });
+  }
+  if (hasCapability(lock, 'keys') && lock.status.keys !== undefined) {
+    out.set('keys', {
+      platform: 'sensor',
+      config: {
+        name: 'Keys',
+        state_topic: stateTopic,
+        icon: 'mdi:key-chain',
+        state_class: 'measurement',
+        // value_json['keys'], not value_json.keys: Jinja resolves .keys to the dict's keys() method.
+        value_template: "{{ value_json['keys'] if value_json['keys'] is defined else 'None' }}",
       },
     });
   }

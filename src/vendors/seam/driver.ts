@@ -36,6 +36,7 @@ import { MobileKeyGrants } from './mobile-keys';
 import { SEAM_DEFAULT_BASE_URL, SEAM_TIMING } from './paths';
 import type { SeamAcsSystem, SeamActionAttempt, SeamDevice, SeamEvent, SeamWebhook } from './types';
 import { SeamWebhookReceiver } from './webhook-receiver';
+import { EventOrder } from './event-order';
 
 /** Timings tests shorten; the defaults are Seam's own (SDK polling, Svix tolerance). */
 export interface SeamDriverTuning {
@@ -55,6 +56,8 @@ export class SeamDriver implements VendorDriver {
   readonly account: string;
   readonly client: SeamClient;
   private readonly pushes: EventFanout<DriverPush>;
+  /** Older events never overwrite newer ones (Svix and the events list deliver in no set order). */
+  private readonly eventOrder = new EventOrder();
   private readonly grants: MobileKeyGrants;
   private readonly locks = new Map<string, { lock: DriverLock; device: SeamDevice }>();
   /** access_code_id -> name, for "who" in lock activity. Names only: never the PIN. */
@@ -362,6 +365,15 @@ export class SeamDriver implements VendorDriver {
   handleEvent(event: SeamEvent): void {
     for (const push of pushesFromEvent(event, (id) => this.codeNames.get(id))) {
       if (push.type === 'locks_changed') void this.refreshAcsSystems().catch(() => undefined);
+      if (push.type === 'status') {
+        const newer = this.eventOrder.newer(push, event.occurred_at);
+        if (newer) this.pushes.emit(newer);
+        else
+          this.context.logger.debug(
+            `Seam ${event.event_type} for ${push.vendorLockId} is older news; state kept`,
+          );
+        continue;
+      }
       this.pushes.emit(push);
     }
     if (isAccessCodeEvent(event) && event.device_id) void this.pushCode(event);

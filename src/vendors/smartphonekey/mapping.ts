@@ -41,6 +41,8 @@ export function spkLockToDriverLock(input: {
       batteryLow: input.shadow?.batteryLow ?? false,
       online: input.shadow?.online ?? (owned ? owned.online !== false : true),
       lastAction: input.lastAction ?? null,
+      // owned-locks keysCount (vendor-apis.md, SmartphoneKey "List locks"): only for locks we own.
+      ...(typeof owned?.keysCount === 'number' && owned.keysCount >= 0 ? { keys: owned.keysCount } : {}),
     },
   };
 }

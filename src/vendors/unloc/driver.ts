@@ -220,15 +220,45 @@ export class UnlocDriver implements VendorDriver {
         }
         throw err;
       }
+      const keys = target.access === 'admin' ? await this.keysPerLock(target.lockHolderId) : undefined;
       for (const lock of result.value) {
         if (!lock || typeof lock.id !== 'string' || seen.has(lock.id)) continue;
         seen.add(lock.id);
         this.placements.set(lock.id, { lockHolderId: target.lockHolderId, access: target.access, lock });
-        out.push(unlocLockToDriverLock(lock, target.access, this.webhook !== undefined));
+        out.push(
+          unlocLockToDriverLock(
+            lock,
+            target.access,
+            this.webhook !== undefined,
+            keys && (keys.get(lock.id) ?? 0),
+          ),
+        );
         if (target.access === 'admin') await this.registerWebhook(target.lockHolderId, lock.id);
       }
     }
     return out;
+  }
+
+  /**
+   * How many keys each lock of an administered holder has: one key listing for the whole holder per
+   * cycle (GET /lock-holders/{lh}/keys), not one per lock. A failed listing leaves the counts unknown
+   * and never fails the lock listing. API v2 documents the key listing per lock only (GET
+   * /v2/projects/{id}/keys?lockId=), so v2 projects get no count rather than a call per lock per cycle.
+   */
+  private async keysPerLock(lockHolderId: string): Promise<Map<string, number> | undefined> {
+    if (this.v2) return undefined;
+    try {
+      const keys = await this.client.listHolderKeys(this.adminScope(lockHolderId), lockHolderId);
+      const counts = new Map<string, number>();
+      for (const key of keys)
+        if (key && typeof key.lockId === 'string') counts.set(key.lockId, (counts.get(key.lockId) ?? 0) + 1);
+      return counts;
+    } catch (err) {
+      this.context.logger.debug(
+        `Unloc keys of lock holder ${lockHolderId} not read: ${toLockbridgeError(err).message}`,
+      );
+      return undefined;
+    }
   }
 
   private async registerWebhook(lockHolderId: string, lockId: string): Promise<void> {

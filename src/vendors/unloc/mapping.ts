@@ -18,7 +18,17 @@ export function isE164(phone: string): boolean {
  * 'lock'/'unlock'/'lock_state', and `online` means "present in the account" (Unloc reports no
  * connectivity). Locks of a holder reached only with lockHolder.duplicateLocks can only be duplicated.
  */
-export function unlocLockToDriverLock(lock: UnlocLock, access: UnlocAccess, push: boolean): DriverLock {
+/**
+ * `keys`: the lock's keys in the holder's key listing (GET /lock-holders/{lh}/keys, developer.unloc.app
+ * keys-2), where it was read; the listing's keysCreatedCount is not used (created so far, or held now?
+ * the documents do not say).
+ */
+export function unlocLockToDriverLock(
+  lock: UnlocLock,
+  access: UnlocAccess,
+  push: boolean,
+  keys?: number,
+): DriverLock {
   const battery = typeof lock.battery === 'number' ? Math.max(0, Math.min(100, lock.battery)) : null;
   const capabilities: Capability[] = ['duplicate'];
   if (access === 'admin') {
@@ -39,6 +49,7 @@ export function unlocLockToDriverLock(lock: UnlocLock, access: UnlocAccess, push
       batteryLow: battery !== null && battery <= 20,
       online: true,
       lastAction: null,
+      ...(keys !== undefined ? { keys } : {}),
     },
   };
 }

@@ -232,6 +232,33 @@ describe('seam driver against the emulator', () => {
     assert.equal(pushes.filter((p) => p.type === 'activity').length, ids1, 'no duplicate activity');
   });
 
+  it('never lets an older event overwrite a newer one (webhooks arrive in no set order), yet keeps its activity', () => {
+    const pushes: DriverPush[] = [];
+    h.driver.onPush((p) => pushes.push(p));
+    const event = (type: string, occurredAt: string, id: string) => ({
+      event_id: id,
+      event_type: type,
+      workspace_id: 'w',
+      created_at: occurredAt,
+      occurred_at: occurredAt,
+      device_id: ids.schlage,
+    });
+    h.driver.handleEvent(event('lock.unlocked', '2030-01-01T10:00:02Z', 'e2'));
+    h.driver.handleEvent(event('lock.locked', '2030-01-01T10:00:01Z', 'e1'));
+    h.driver.handleEvent(event('device.disconnected', '2030-01-01T10:00:00Z', 'e0'));
+    const states = pushes.flatMap((p) => (p.type === 'status' && p.status.state ? [p.status.state] : []));
+    assert.deepEqual(states, ['UNLOCKED'], 'the late lock.locked (earlier) does not show LOCKED');
+    assert.deepEqual(
+      pushes.filter((p) => p.type === 'activity').map((p) => p.type === 'activity' && p.action.action),
+      ['UNLOCKED', 'LOCKED'],
+      'both are history',
+    );
+    // Another field has its own order: the (older) disconnect is the first word on `online`.
+    assert.ok(pushes.some((p) => p.type === 'status' && p.status.online === false));
+    h.driver.handleEvent(event('lock.locked', '2030-01-01T10:00:03Z', 'e3'));
+    assert.equal(pushes.filter((p) => p.type === 'status' && p.status.state === 'LOCKED').length, 1);
+  });
+
   it('keeps polling through vendor errors without crashing', async () => {
     await h.driver.start();
     seam.emulator.faults.failNext(2, 500, { path: /events\/list/ });

@@ -41,7 +41,7 @@ describe('SmartphoneKey mapping', () => {
         serialNumber: 'S1',
         thingName: 't',
         online: false,
-        keysCount: 0,
+        keysCount: 3,
         residentCount: 0,
         lastEvent: null,
         lastUpdated: null,
@@ -53,6 +53,8 @@ describe('SmartphoneKey mapping', () => {
     assert.equal(owned.status.online, false);
     assert.equal(owned.status.state, 'LOCKED');
     assert.equal(owned.serialNumber, 'S1');
+    assert.equal(owned.status.keys, 3, 'owned-locks keysCount');
+    assert.equal(plain.status.keys, undefined, 'not owned: no count');
     assert.equal(
       spkLockToDriverLock({ accessible: { ...accessible, lockName: '' }, push: false }).name,
       'SmartphoneKey lock 7',

@@ -52,8 +52,17 @@ describe('Unloc driver', () => {
     const before = emu.server.requests.length;
     await driver.listLocks();
     const cycle = emu.server.requests.slice(before);
-    assert.equal(cycle.length, 3, 'one list call per lock holder, no token calls');
-    assert.ok(cycle.every((r) => r.method === 'GET' && /\/locks\/$/.test(r.path)));
+    // One lock listing per holder, one key listing per administered holder (the keys count), no token.
+    assert.equal(cycle.length, 5, 'one list call per lock holder, one key list per admin holder');
+    assert.ok(cycle.every((r) => r.method === 'GET'));
+    assert.equal(cycle.filter((r) => /\/locks\/$/.test(r.path)).length, 3);
+    assert.deepEqual(
+      cycle
+        .filter((r) => /\/keys\/$/.test(r.path))
+        .map((r) => r.path.split('/')[4])
+        .sort(),
+      [IDS.lh1, IDS.lh2].sort(),
+    );
     await driver.stop();
   });
 
@@ -115,6 +124,9 @@ describe('Unloc driver', () => {
       schedule: { kind: 'recurring', days: ['tu'], startMinute: 9 * 60, endMinute: 11 * 60 },
     });
     assert.equal(result.share?.state, 'creating');
+    const keysOf = async () =>
+      (await driver.listLocks()).find((l) => l.vendorLockId === IDS.officeDoor)?.status.keys;
+    assert.equal(await keysOf(), 1, "the lock's keys count follows the holder's key listing");
     const sent = emu.server.requestsTo('POST', /\/keys\/$/)[0].body as Record<string, unknown>;
     assert.deepEqual(sent, {
       userId: '+4791234567',
@@ -137,6 +149,7 @@ describe('Unloc driver', () => {
       keyId: result.share?.id ?? '',
     });
     assert.deepEqual(await driver.shares.list(IDS.officeDoor), []);
+    assert.equal(await keysOf(), 0);
     await rejectsWith(
       () =>
         driver.shares.share(IDS.officeDoor, {

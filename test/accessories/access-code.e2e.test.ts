@@ -9,6 +9,8 @@ import { FileStorage } from '../../src/core/storage';
 import { startMqttBridge, type MqttBridge } from '../../src/mqtt';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import axios from 'axios';
+import { DEMO_ACCOUNT, seedDemoHousehold } from '../../src/emulators/august';
+import { AugustEmulator } from '../../src/emulators/august/server';
 import { SEAM_EMULATOR_API_KEY, SeamEmulator } from '../../src/emulators/seam/server';
 import type { SeamAccessCode } from '../../src/emulators/seam/types';
 import { Controller, HAP, within, type HapAccessory } from '../support/homebridge/hap-client';
@@ -591,6 +593,95 @@ describe(`HomeKit Access Codes over a lockbridge daemon (source "mqtt", ${line.n
       liveCodesAt(backDevice).map((c) => c.code),
       ['630194'],
     );
+    for (const p of PINS) assert.doesNotMatch(bridge!.log, pinToken(p), `PIN ${p} in the log`);
+  });
+});
+
+/**
+ * The second vendor: August, whose PINs are loaded onto the lock asynchronously (a PIN is "loading"
+ * until the lock reports it "loaded"). The August emulator runs in this process.
+ */
+describe(`HomeKit Access Codes on an August lock (${line.name})`, function () {
+  this.timeout(90_000);
+  let emu: AugustEmulator;
+  let home: HomebridgeHome;
+  let identity: BridgeIdentity;
+  let bridge: HomebridgeProcess | undefined;
+  let controller: Controller | undefined;
+  let front: LockIds;
+
+  const pinsAt = (lockName: string) =>
+    [...emu.state.locks.values()].find((l) => l.LockName === lockName)!.pins.map((p) => [p.pin, p.state]);
+  const send = (op: number, items: HomeItem[] = []) => controlPoint(controller!, front.control, op, items);
+  /** Waits for the emulated lock to show something (its state is in this process: no vendor call). */
+  const loaded = async (done: () => boolean) => {
+    const deadline = Date.now() + 20_000;
+    while (!done()) {
+      if (Date.now() > deadline)
+        assert.fail(`the lock never got there: ${JSON.stringify(pinsAt('Front Door'))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  before(async () => {
+    emu = new AugustEmulator({ opDelayMs: 5, pinDelayMs: 300, unlatchHoldMs: 10 });
+    seedDemoHousehold(emu);
+    const url = await emu.start();
+    home = new HomebridgeHome();
+    identity = newIdentity();
+    home.writeConfig(identity, [
+      {
+        platform: 'Lockbridge',
+        name: 'Lockbridge',
+        accounts: [
+          {
+            vendor: 'august',
+            id: 'home',
+            brand: 'august',
+            baseUrl: url,
+            identifier: `email:${DEMO_ACCOUNT.email}`,
+            password: DEMO_ACCOUNT.password,
+            apiKey: emu.apiKey,
+            installId: 'access-code-e2e',
+            liveUpdates: false,
+          },
+        ],
+        polling: { intervalSeconds: 1, maxIntervalSeconds: 2 },
+        codes: { homeKitAnswerSeconds: 5, homeKitPollSeconds: 0 },
+      },
+    ]);
+    bridge = HomebridgeProcess.start(home, line);
+    await bridge.waitFor(READY);
+    controller = await Controller.pair(identity, await bridge.port());
+    const accessories = await controller.accessories();
+    front = accessCodeIds(accessories.find((a) => nameOf(a) === 'Front Door')!)!;
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(bridge?.log.slice(-6000));
+  });
+
+  after(async () => {
+    await controller?.close();
+    await bridge?.kill();
+    await emu?.close();
+    home?.remove();
+  });
+
+  it('adds, changes (by Add) and removes a PIN, each loaded or deleted at the lock', async () => {
+    const before = pinsAt('Front Door').length;
+    const added = await send(OP.add, [{ code: pin('58317') }]);
+    assert.equal(added.items[0].status, S.ok);
+    const id = added.items[0].identifier!;
+    // Answered once the lock confirmed, or (on a loaded machine) at the 5 s bound: then it follows.
+    await loaded(() => pinsAt('Front Door').some(([p, state]) => p === '58317' && state === 'loaded'));
+    const changed = await send(OP.add, [{ identifier: id, code: pin('69428') }]);
+    assert.deepEqual(changed.items, [{ identifier: id, code: '69428', flags: 0, status: S.ok }]);
+    await loaded(() => pinsAt('Front Door').some(([p, state]) => p === '69428' && state === 'loaded'));
+    await loaded(() => !pinsAt('Front Door').some(([p]) => p === '58317')); // the old PIN is gone
+    const removed = await send(OP.remove, [{ identifier: id }]);
+    assert.deepEqual(removed.items, [{ identifier: id, status: S.ok }]);
+    await loaded(() => pinsAt('Front Door').filter(([, state]) => state === 'loaded').length === before);
     for (const p of PINS) assert.doesNotMatch(bridge!.log, pinToken(p), `PIN ${p} in the log`);
   });
 });

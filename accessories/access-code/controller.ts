@@ -137,6 +137,7 @@ export class AccessCodeController {
           answerWithinMs: this.deps.settings.answerWithinMs,
           maxBulk: this.deps.settings.maxBulk,
           timers: this.timers,
+          now: () => Date.now(),
         });
         this.state?.updateValue(store.configurationState);
       }

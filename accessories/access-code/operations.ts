@@ -33,7 +33,11 @@ export interface OperationsOptions {
   /** More items than this in one request: every item is answered "too many bulk operations". */
   maxBulk: number;
   timers: Timers;
+  now(): number;
 }
+
+/** The engine follows an unfinished operation for an hour (src/pins followUpMs) before failing it. */
+const FORGET_AFTER_MS = 65 * 60_000;
 
 /** Codes that hold a place on the lock (the engine's activeCodes rule). */
 const INACTIVE = new Set<AccessCode['status']>(['removed', 'removing', 'failed']);
@@ -52,10 +56,10 @@ interface Answer {
  * operation always echoed.
  */
 export class AccessCodeOperations {
-  /** Operations answered before their outcome, by the key their engine events carry. */
-  private readonly early = new Set<string>();
-  /** Journal progress seen in the engine's events (requested -> pending), by the same keys. */
-  private readonly progress = new Map<string, 'journaled' | 'accepted'>();
+  /** Operations answered before their outcome, by the key their engine events carry (-> when). */
+  private readonly early = new Map<string, number>();
+  /** Operations the engine has journaled and not finished (seen in its events), by the same keys. */
+  private readonly progress = new Map<string, number>();
 
   constructor(
     private readonly backend: CodeBackend,
@@ -104,8 +108,7 @@ export class AccessCodeOperations {
     const keys = keysOf(event.code);
     const result = event.result;
     if (!result) {
-      const phase = event.code.status === 'requested' ? 'journaled' : 'accepted';
-      for (const k of keys) if (this.progress.get(k) !== 'accepted') this.progress.set(k, phase);
+      for (const k of keys) if (!this.progress.has(k)) this.progress.set(k, this.options.now());
       return false;
     }
     const wasEarly = keys.some((k) => this.early.has(k));
@@ -123,6 +126,10 @@ export class AccessCodeOperations {
 
   /** Whether an operation is between its journal entry and its outcome (its effects are on the way). */
   inFlight(): boolean {
+    // An outcome whose event never came (the daemon restarted, a message was lost) must not stop the
+    // poll for good: what is older than the engine's own follow-up window is forgotten.
+    const stale = this.options.now() - FORGET_AFTER_MS;
+    for (const map of [this.progress, this.early]) for (const [k, at] of map) if (at < stale) map.delete(k);
     return this.progress.size > 0;
   }
 
@@ -232,7 +239,7 @@ export class AccessCodeOperations {
   }
 
   private markEarly(keys: string[]): void {
-    for (const k of keys) this.early.add(k);
+    for (const k of keys) this.early.set(k, this.options.now());
   }
 
   private deadline(): { reached: Promise<void>; cancel(): void } {

@@ -46,6 +46,8 @@ const S = {
 
 /** Every PIN this test sends: none may appear in Homebridge's log. */
 const PINS = new Set<string>();
+/** A PIN as a whole token: not inside a longer number, a word or a hyphenated request id (a UUID). */
+const pinToken = (p: string) => new RegExp(`(?<![\\w-])${p}(?![\\w-])`);
 const pin = (p: string) => (PINS.add(p), p);
 
 interface LockIds {
@@ -325,7 +327,7 @@ describe(`HomeKit Access Codes end to end (${line.name})`, function () {
 
   it('fills a small lock: successes, then "maximum exceeded"', async () => {
     const answer = await send(guest, OP.add, [
-      { code: pin('4826') },
+      { code: pin('48261') },
       { code: pin('57391') },
       { code: pin('918273') },
     ]);
@@ -337,7 +339,7 @@ describe(`HomeKit Access Codes end to end (${line.name})`, function () {
       liveCodesAt(guestDevice)
         .map((c) => c.code)
         .sort(),
-      ['4826', '57391'],
+      ['48261', '57391'],
     );
   });
 
@@ -456,8 +458,7 @@ describe(`HomeKit Access Codes end to end (${line.name})`, function () {
   });
 
   it("never writes a PIN to the Homebridge log, nor leaves one in Homebridge's storage", () => {
-    for (const p of PINS)
-      assert.doesNotMatch(firstLog + bridge!.log, new RegExp(`\\b${p}\\b`), `PIN ${p} in the log`);
+    for (const p of PINS) assert.doesNotMatch(firstLog + bridge!.log, pinToken(p), `PIN ${p} in the log`);
     // Cached accessories (HAP-NodeJS would cache a control point's last answer, as base64 TLV), our
     // identifiers and counter; the engine's journal holds a PIN only while its operation is unfinished
     // (none is now). A PIN is looked for as a JSON string and inside every base64 value.
@@ -590,6 +591,6 @@ describe(`HomeKit Access Codes over a lockbridge daemon (source "mqtt", ${line.n
       liveCodesAt(backDevice).map((c) => c.code),
       ['630194'],
     );
-    for (const p of PINS) assert.doesNotMatch(bridge!.log, new RegExp(`\\b${p}\\b`), `PIN ${p} in the log`);
+    for (const p of PINS) assert.doesNotMatch(bridge!.log, pinToken(p), `PIN ${p} in the log`);
   });
 });

@@ -71,8 +71,17 @@ describe('cluster: a frozen daemon’s waiting command is not sent when it thaws
     client = await TestClient.connect(broker!.url);
     await client.subscribe([`${BASE}/bridge/info`, `${BASE}/bridge/response/#`]);
     const info = () => client!.json(`${BASE}/bridge/info`) as Info | undefined;
-    const waitInfo = (predicate: (i: Info) => boolean) =>
-      client!.waitFor(`${BASE}/bridge/info`, (j) => isRecord(j) && predicate(j as unknown as Info), 60_000);
+    /** Waits for a bridge/info received after message number `from` (a mark taken before the cause). */
+    const waitInfo = (predicate: (i: Info) => boolean, from = 0) =>
+      until(
+        () =>
+          client!.received.slice(from).some((m) => {
+            const j = m.topic === `${BASE}/bridge/info` ? tryJson(m.payload) : undefined;
+            return isRecord(j) && predicate(j as unknown as Info);
+          }),
+        'bridge/info',
+        60_000,
+      );
 
     daemons = new ClusterDaemons({
       accounts,
@@ -127,20 +136,28 @@ describe('cluster: a frozen daemon’s waiting command is not sent when it thaws
     const second = await send('LOCK');
     await until(() => admitted(2), 'n2 admitted the second command');
     frozenPid = n2.run.child.pid!;
+    const frozen = client.received.length;
     process.kill(frozenPid, 'SIGSTOP');
     const calls = () =>
       emu.server.requests.filter((r) => r.path === '/locks/unlock_door' || r.path === '/locks/lock_door');
     assert.equal(calls().length, 1, 'the second command had not gone out when n2 froze');
 
     // n2's lease runs out; n1 takes the account.
-    await waitInfo((i) => i.cluster.nodes.some((n) => n.node === 'n1' && n.accounts.includes(account)));
+    await waitInfo(
+      (i) => i.cluster.nodes.some((n) => n.node === 'n1' && n.accounts.includes(account)),
+      frozen,
+    );
     process.kill(frozenPid, 'SIGCONT');
     frozenPid = undefined;
 
     // n2 thaws: the first command ends as it may; the second is refused, never sent.
     await until(() => answers.has(first) && answers.has(second), 'both commands answered', 60_000);
     const refused = answers.get(second)!;
-    assert.equal(refused.status, 'error');
+    assert.equal(
+      refused.status,
+      'error',
+      `${JSON.stringify(refused)}\n${n2.run.stderr.slice(-4000)}\n---- n1\n${n1.run.stderr.slice(-3000)}`,
+    );
     assert.equal((refused.error as { code: string }).code, 'not_ready');
     assert.equal(
       calls().filter((r) => r.path === '/locks/lock_door').length,

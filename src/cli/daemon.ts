@@ -50,6 +50,7 @@ export async function startDaemon(
         config.cluster,
         config.accounts.filter((a) => a.vendor !== 'sandbox'),
         logger.child('cluster'),
+        globalRedactor,
       )
     : undefined;
   const storage = new FileStorage(dataDir);

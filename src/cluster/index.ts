@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { LockbridgeError, toLockbridgeError } from '../core/errors';
 import { systemClock, type Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import type { Redactor } from '../core/redact';
 import type { ClusterConfig, VendorAccountConfig } from '../config/types';
 import type { LockHub } from '../hub/hub';
 import type { ClusterBridgeOptions } from '../mqtt/bridge';
@@ -42,9 +43,12 @@ export async function connectCluster(
   config: ClusterConfig,
   accounts: VendorAccountConfig[],
   logger: Logger,
+  /** Receives the Redis password (the process-wide redactor of the logger). */
+  secretSink?: Redactor,
   clock: Clock = systemClock,
 ): Promise<ClusterNode> {
   const settings = resolveClusterSettings(config);
+  secretSink?.addSecret(redisPassword(settings.redisUrl));
   const redis = new Redis(settings.redisUrl, {
     lazyConnect: true,
     // A command that cannot be answered within a renewal period is useless to the lease logic: it
@@ -57,9 +61,11 @@ export async function connectCluster(
     await redis.connect();
   } catch (err) {
     redis.disconnect();
+    // Host and port only: the URL may carry a password, and foreign messages are not repeated.
+    const code = (err as { code?: unknown }).code;
     throw new LockbridgeError(
       'vendor_unavailable',
-      `Cannot reach Redis for cluster mode (cluster.redis): ${toLockbridgeError(err).message}`,
+      `Cannot reach Redis at ${redisAddress(settings.redisUrl)} (cluster.redis)${typeof code === 'string' ? `: ${code}` : ''}`,
     );
   }
   const keys = new ClusterKeys(settings.keyPrefix);
@@ -118,4 +124,24 @@ export async function connectCluster(
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** The password in a redis:// URL, if any (decoded, as it would appear in a message). */
+function redisPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** host:port of a redis:// URL, for messages. */
+function redisAddress(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return 'the configured address';
+  }
 }

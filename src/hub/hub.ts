@@ -97,6 +97,8 @@ export class LockHub implements LockSource {
   private unsubscribeOwnership?: () => void;
   /** Cluster mode: runtimes whose driver was stopped when their lease went (stop() skips them). */
   private readonly retired = new WeakSet<AccountRuntime>();
+  /** Cluster mode: locks whose account went to another daemon (a command for one is not_ready). */
+  private readonly handedOver = new Set<string>();
   /** Cluster mode: runtimes whose journaled code operations were resumed after their gain. */
   private readonly codesResumed = new WeakSet<AccountRuntime>();
   private started = false;
@@ -261,8 +263,10 @@ export class LockHub implements LockSource {
     account.unsubscribePush = undefined;
     account.state = 'stopped';
     this.codes?.releaseAccount?.(accountId);
-    for (const lock of this.cache.ofAccount(accountId))
+    for (const lock of this.cache.ofAccount(accountId)) {
+      this.handedOver.add(lock.id);
       this.events.emit({ type: 'lock_removed', lockId: lock.id, lock, handover: true });
+    }
     this.cache.removeAccount(accountId);
     account.lockCount = 0;
     this.emitAccount(account);
@@ -367,7 +371,10 @@ export class LockHub implements LockSource {
       this.resumeCodesOnce(account);
       account.error = undefined;
       account.pollIntervalMs = this.baseIntervalOf(account);
-      for (const e of events) this.emit(e);
+      for (const e of events) {
+        if (e.type === 'lock_added') this.handedOver.delete(e.lock.id);
+        this.emit(e);
+      }
       if (wasError || events.some((e) => e.type !== 'state')) this.emitAccount(account);
     } catch (err) {
       const e = toLockbridgeError(err, 'vendor_error');
@@ -554,6 +561,12 @@ export class LockHub implements LockSource {
 
   private lockOrThrow(lockId: unknown): Lock {
     const lock = typeof lockId === 'string' ? this.cache.get(lockId) : undefined;
+    if (!lock && typeof lockId === 'string' && this.handedOver.has(lockId))
+      throw new LockbridgeError(
+        'not_ready',
+        'The account of this lock went to another daemon of the cluster; nothing was sent here',
+        { lockId },
+      );
     if (!lock) throw new LockbridgeError('not_found', `Unknown lock "${String(lockId).slice(0, 80)}"`);
     return lock;
   }

@@ -110,12 +110,20 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
     const info = () => client!.json(`${BASE}/bridge/info`) as Info | undefined;
     const holderOf = (account: string) =>
       info()?.cluster.nodes.find((n) => n.accounts.includes(account))?.node;
-    const waitInfo = (predicate: (i: Info) => boolean, what: string) =>
-      client!
-        .waitFor(`${BASE}/bridge/info`, (j) => isRecord(j) && predicate(j as unknown as Info), 60_000)
-        .catch(() => {
-          throw new Error(`bridge/info never showed ${what}; last: ${JSON.stringify(info()?.cluster)}`);
-        });
+    /** Waits for a bridge/info received after message number `from` (a mark taken before the cause). */
+    const waitInfo = (predicate: (i: Info) => boolean, what: string, from = 0) =>
+      until(
+        () =>
+          client!.received.slice(from).some((m) => {
+            const j = m.topic === `${BASE}/bridge/info` ? tryJson(m.payload) : undefined;
+            return isRecord(j) && predicate(j as unknown as Info);
+          }),
+        `bridge/info showing ${what}`,
+        60_000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; last: ${JSON.stringify(info()?.cluster)}`);
+      });
+    const mark = () => client!.received.length;
     const balanced = (nodes: string[]) => (i: Info) =>
       i.cluster.unassigned.length === 0 &&
       nodes.every(
@@ -191,6 +199,7 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
     await until(() => codes.every((c) => codesAt(c).length === 1), 'both codes reached the emulator');
 
     // ---- kill -9 ----
+    const killed = mark();
     await victim.kill();
     await client.waitFor(`${BASE}/bridge/node/n2/state`, (j) => isRecord(j) && j.state === 'offline', 30_000);
 
@@ -239,7 +248,7 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
     });
 
     // The victim's accounts are now held by n1 and n3, and the codes it started are confirmed once.
-    await waitInfo(balanced(['n1', 'n3']), 'three accounts on each of n1 and n3');
+    await waitInfo(balanced(['n1', 'n3']), 'three accounts on each of n1 and n3', killed);
     for (const account of victimAccounts) assert.notEqual(holderOf(account), 'n2');
     for (const c of codes)
       await client.waitFor(
@@ -309,13 +318,15 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
     assert.equal(moved.status.state, 'LOCKED');
 
     // ---- a daemon joining takes its share ----
+    const joining = mark();
     const joined = await daemons.start('n4');
     await joined.ready;
-    await waitInfo(balanced(['n1', 'n3', 'n4']), 'two accounts on each of n1, n3, n4');
+    await waitInfo(balanced(['n1', 'n3', 'n4']), 'two accounts on each of n1, n3, n4', joining);
 
     // ---- a clean stop hands its accounts back: the others take them without waiting for a lease ----
+    const stopping = mark();
     await joined.stop();
-    await waitInfo(balanced(['n1', 'n3']), 'three accounts on each of n1 and n3 after n4 stopped');
+    await waitInfo(balanced(['n1', 'n3']), 'three accounts on each of n1 and n3 after n4 stopped', stopping);
     assert.match(
       joined.run.stdout + joined.run.stderr,
       /Releasing account "acct\d+" \(token \d+\): this daemon is stopping/,

@@ -92,7 +92,7 @@ describe('cluster: the lease fences every vendor call (hub over the test vendor)
     assert.equal(emulator.commands.length, 1);
   });
 
-  it('a lost account leaves the hub at once: no lock, no command, an account event', async () => {
+  it('a lost account leaves the hub at once: no lock, a command answered not_ready, nothing sent', async () => {
     const lockId = (await hub!.listLocks())[0].id;
     const events: string[] = [];
     hub!.subscribe((e) => events.push(e.type === 'lock_removed' ? `removed:${String(e.handover)}` : e.type));
@@ -102,7 +102,7 @@ describe('cluster: the lease fences every vendor call (hub over the test vendor)
     assert.ok(events.includes('removed:true'), 'the removal is marked as a handover');
     await assert.rejects(
       hub!.command({ lockId, command: 'UNLOCK' }),
-      (e: LockbridgeError) => e.code === 'not_found',
+      (e: LockbridgeError) => e.code === 'not_ready',
     );
     assert.deepEqual(emulator.commands, []);
   });

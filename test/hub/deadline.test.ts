@@ -45,6 +45,16 @@ async function answerOf(promise: Promise<unknown>): Promise<LockbridgeError> {
   assert.fail('the command must not succeed');
 }
 
+/** The answer to a command that went out and may have acted: timeout, reason outcome_unknown. */
+function assertOutcomeUnknown(err: LockbridgeError): void {
+  assert.equal(err.code, 'timeout', err.message);
+  assert.match(err.message, /outcome unknown/);
+  assert.deepEqual(
+    err.reasons.map((r) => r.code),
+    [OUTCOME_UNKNOWN],
+  );
+}
+
 /** Every arrival at the vendor for the path, and whether any came after the deadline. */
 function arrivals(server: EmulatorServer, method: string, path: RegExp, deadline: number) {
   const all = server.requestsTo(method, path);
@@ -168,12 +178,7 @@ describe('hub: a command is never sent after its deadline (real drivers, emulato
       emu.faults.latency(1_500, { path: /remoteoperate/, count: 1 });
       const { expiresAt, promise } = command(home.frontDoor.LockID, 'UNLOCK', 500);
       const err = await answerOf(promise);
-      assert.equal(err.code, 'timeout', err.message);
-      assert.match(err.message, /outcome unknown/);
-      assert.deepEqual(
-        err.reasons.map((r) => r.code),
-        [OUTCOME_UNKNOWN],
-      );
+      assertOutcomeUnknown(err);
       assert.deepEqual(arrivals(emu.server, 'PUT', remote(home.frontDoor.LockID, 'unlock'), expiresAt), {
         count: 1,
         late: [],
@@ -184,6 +189,7 @@ describe('hub: a command is never sent after its deadline (real drivers, emulato
         return (await hub.getLock(id(home.frontDoor.LockID))).status.state === 'UNLOCKED';
       }, 'the unlock shows');
     });
+
     it('a dropped connection after the unlock went out: the same answer as no answer (timeout, outcome unknown), UNKNOWN shown', async () => {
       const states: string[] = [];
       hub.subscribe((e) => {
@@ -192,12 +198,7 @@ describe('hub: a command is never sent after its deadline (real drivers, emulato
       emu.faults.dropNext(1, { path: /remoteoperate/ });
       const { expiresAt, promise } = command(home.frontDoor.LockID, 'UNLOCK', 5_000);
       const err = await answerOf(promise);
-      assert.equal(err.code, 'timeout', err.message);
-      assert.match(err.message, /outcome unknown/);
-      assert.deepEqual(
-        err.reasons.map((r) => r.code),
-        [OUTCOME_UNKNOWN],
-      );
+      assertOutcomeUnknown(err);
       // Never resent: the vendor may have acted.
       assert.deepEqual(arrivals(emu.server, 'PUT', remote(home.frontDoor.LockID, 'unlock'), expiresAt), {
         count: 1,

@@ -28,12 +28,13 @@ describe('nodes: lockbridge-state (test vendor)', function () {
     settings.remove();
   });
 
-  async function deploy(): Promise<void> {
+  /** pollInterval (seconds): a short poll lets a change only the vendor's listing shows reach the flow. */
+  async function deploy(pollInterval?: number): Promise<void> {
     const account = testVendorAccount(emulator);
     await helper.load(
       lockbridgeNodes(),
       [
-        account.node,
+        pollInterval === undefined ? account.node : { ...account.node, pollInterval },
         ...placed([
           { id: 'tab1', type: 'tab' },
           {
@@ -105,29 +106,8 @@ describe('nodes: lockbridge-state (test vendor)', function () {
   });
 
   it('tells a flow when a lock is renamed or gains capabilities in the vendor app (events: all)', async () => {
-    const account = testVendorAccount(emulator);
-    await helper.load(
-      lockbridgeNodes(),
-      [
-        // A short poll: a rename reaches the bridge by the vendor's listing.
-        { ...account.node, pollInterval: 0.2 },
-        ...placed([
-          { id: 'tab1', type: 'tab' },
-          {
-            id: 'all',
-            type: 'lockbridge-state',
-            z: 'tab1',
-            account: 'acc',
-            lock: '',
-            events: 'all',
-            wires: [['outAll']],
-          },
-          { id: 'outAll', type: 'helper', z: 'tab1' },
-        ]),
-      ],
-      account.credentials,
-    );
-    await accountReady();
+    // A short poll: a rename reaches the bridge by the vendor's listing.
+    await deploy(0.2);
     const all = collect(helper.getNode('outAll'));
     const front = emulator.locks.get('front')!;
     emulator.addLock({ ...front, name: 'Porch', canOpen: !front.canOpen });

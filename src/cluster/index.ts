@@ -100,6 +100,12 @@ export async function connectCluster(
           (err) => logger.warn(`Cluster: cannot route a message: ${toLockbridgeError(err).message}`),
           () => nodeStates.offline(),
         ),
+        // Live by heartbeat and not gone by its last will (a daemon killed just now is still in the
+        // heartbeat list for up to a lease).
+        othersLive: () => {
+          const gone = new Set(nodeStates.offline());
+          return leases.live.some((node) => node !== settings.node && !gone.has(node));
+        },
         extensions: (ctx) => [
           new ClusterViewExtension(ctx, {
             redis,

@@ -82,6 +82,8 @@ export interface ClusterBridgeOptions {
   gate: MessageGate;
   /** Built once the context exists: the extensions that publish the namespace-wide topics. */
   extensions(ctx: BridgeContext): Extension[];
+  /** Whether another daemon is live (a clean stop of the last one says bridge/state offline). */
+  othersLive(): boolean;
 }
 
 /** How long an MQTT 5 broker keeps our session (and the commands it holds) after we went away. */
@@ -94,6 +96,11 @@ const SESSION_EXPIRY_SECONDS = 600;
 export function defaultClientId(baseTopic: string, brokerUrl: string): string {
   const digest = createHash('sha256').update(`${hostname()}\0${baseTopic}\0${brokerUrl}`).digest('hex');
   return `lockbridge_${digest.slice(0, 12)}`;
+}
+
+/** The will connection's client id: another 23-character id derived from the main one. */
+function willClientId(clientId: string): string {
+  return `lbwill_${createHash('sha256').update(clientId).digest('hex').slice(0, 16)}`;
 }
 
 /** How long stop() waits for requests in flight to be answered. */
@@ -141,13 +148,15 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
   }
   const brokerUrl = config.url ?? broker!.url;
 
+  const clientId = config.clientId ?? defaultClientId(settings.baseTopic, brokerUrl);
   let connection: MqttConnection;
+  let willConnection: MqttConnection | undefined;
   try {
     connection = await MqttConnection.connect({
       url: brokerUrl,
       username: broker ? bridgeLogin.username : config.username,
       password: broker ? bridgeLogin.password : config.password,
-      clientId: config.clientId ?? defaultClientId(settings.baseTopic, brokerUrl),
+      clientId,
       ca: broker ? undefined : config.ca,
       cert: broker ? undefined : config.cert,
       key: broker ? undefined : config.key,
@@ -168,6 +177,30 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     });
   } catch (err) {
     await broker?.stop();
+    throw toLockbridgeError(err, 'vendor_unavailable');
+  }
+  try {
+    // Cluster mode: an idle second connection whose last will says bridge/state offline when this
+    // daemon dies (see BridgeStateExtension); the main one's will names the node's own topic.
+    if (options.cluster)
+      willConnection = await MqttConnection.connect({
+        url: brokerUrl,
+        username: config.username,
+        password: config.password,
+        clientId: willClientId(clientId),
+        ca: config.ca,
+        cert: config.cert,
+        key: config.key,
+        rejectUnauthorized: config.rejectUnauthorized,
+        protocolVersion: 'auto',
+        will: { topic: topics.bridgeState, payload: OFFLINE },
+        logger: logger.child('mqtt-will'),
+        connectTimeoutMs: options.connectTimeoutMs,
+        reconnectPeriodMs: options.reconnectPeriodMs,
+        clock,
+      });
+  } catch (err) {
+    await connection.close();
     throw toLockbridgeError(err, 'vendor_unavailable');
   }
 
@@ -197,7 +230,10 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
     new SetCommandsExtension(ctx, guard, limiter),
     new RequestsExtension(ctx, operations, guard, limiter),
     new StateRequestsExtension(ctx),
-    new BridgeStateExtension(ctx, cluster && topics.nodeState(cluster.node)),
+    new BridgeStateExtension(
+      ctx,
+      cluster && { nodeTopic: topics.nodeState(cluster.node), othersLive: cluster.othersLive },
+    ),
     ...(cluster ? [] : [new BridgeInfoExtension(ctx)]),
     new BridgeHealthExtension(ctx, limiter, options.healthTimers ?? systemTimers),
     ...(cluster ? [] : [new AccountsExtension(ctx)]),
@@ -241,6 +277,9 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
         .catch((err) => logger.warn(`Stopping an MQTT extension failed: ${toLockbridgeError(err).message}`));
     }
     await connection.close();
+    // Closed cleanly, so its will (bridge/state offline) is not published: the last daemon's stop
+    // has said offline itself, and the others still serve the namespace.
+    await willConnection?.close();
     await broker?.stop();
   };
 

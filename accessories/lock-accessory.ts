@@ -65,6 +65,11 @@ export class LockAccessory implements LockHandle {
     return this.accessory.context;
   }
 
+  /** The accessory is gone (lock removed, plugin stopping): its timers (the code poll) stop. */
+  dispose(): void {
+    this.codes?.stop();
+  }
+
   known(): Lock | undefined {
     return this.lock;
   }

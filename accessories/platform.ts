@@ -261,6 +261,7 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
   private remove(accessories: LockAccessory[], logGone = true): void {
     if (accessories.length === 0) return;
     for (const a of accessories) {
+      a.dispose();
       this.accessories.delete(a.accessory.UUID);
       if (logGone) this.log.info(`Removed ${a.accessory.displayName}: the lock is gone from its account`);
     }
@@ -322,6 +323,7 @@ export class LockbridgePlatform implements DynamicPlatformPlugin {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.relay?.stop();
+    for (const accessory of this.accessories.values()) accessory.dispose();
     const started = this.started;
     this.started = undefined;
     if (started) await started.stop();

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createCodeService } from '../../src/pins';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,12 +96,16 @@ describe('Homebridge platform over a LockSource (real hap-nodejs, fake Homebridg
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  function start(cached: TestPlatformAccessory[] = [], starter?: SourceStarter): Rig {
+  function start(
+    cached: TestPlatformAccessory[] = [],
+    starter?: SourceStarter,
+    config: object = CONFIG,
+  ): Rig {
     const api = new FakeApi(storage);
     const logs: LogLine[] = [];
     const inject: SourceStarter =
       starter ?? (async () => ({ source: fixture.hub, sandbox: [], stop: async () => undefined }));
-    const platform = new LockbridgePlatform(fakeLog(logs), CONFIG, api.asApi(), inject);
+    const platform = new LockbridgePlatform(fakeLog(logs), config as typeof CONFIG, api.asApi(), inject);
     for (const a of cached) platform.configureAccessory(asPlatformAccessory(a));
     const launched = new Promise<void>((resolve) => {
       const check = () =>
@@ -388,6 +393,40 @@ describe('Homebridge platform over a LockSource (real hap-nodejs, fake Homebridg
       [uuidOf('garage')],
     );
     assert.equal(api.registered.length, 3);
+  });
+
+  it("stops a removed lock's access-code poll when the lock goes", async () => {
+    // A hub with the code engine, so the Home app's code service polls the locks with a keypad.
+    await fixture.stop();
+    fixture = await startHubFixture({ codeService: (deps) => createCodeService(deps) });
+    const hub = fixture.hub;
+    const polled: string[] = [];
+    const counting = new Proxy(hub, {
+      get(target, prop) {
+        if (prop === 'listCodes')
+          return (lockId: string) => {
+            polled.push(lockId);
+            return target.listCodes(lockId);
+          };
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const { api, launched } = start(
+      [],
+      async () => ({ source: counting, sandbox: [], stop: async () => undefined }),
+      { ...CONFIG, codes: { homeKitPollSeconds: 0.05 } },
+    );
+    await launched;
+    const reads = (lock: string) => polled.filter((id) => id === `testvendor_${lock}`).length;
+    await eventually('the back door codes polled', () => reads('back') >= 1);
+    fixture.emulator.removeLock('back');
+    await fixture.hub.refresh();
+    await eventually('back door removed', () => api.unregistered.some((a) => a.UUID === uuidOf('back')));
+    const after = reads('back');
+    const front = reads('front');
+    await eventually('three more polls of the front door', () => reads('front') >= front + 3);
+    assert.equal(reads('back'), after, 'the removed lock is not polled any more');
   });
 
   it('restores cached accessories by UUID, drops locks that are gone and keeps the rest without re-registering', async () => {

@@ -1,9 +1,10 @@
 import type Redis from 'ioredis';
 import { toLockbridgeError } from '../core/errors';
 import type { AccountStatus, LockEvent } from '../core/events';
+import type { Lock } from '../core/model';
 import { bridgeInfoOf, type BridgeInfo } from '../mqtt/bridge-info';
 import { Extension, type BridgeContext } from '../mqtt/extensions/extension';
-import { encodeLockInfo } from '../mqtt/wire';
+import { decodeLockInfo, decodeState, encodeLockInfo, encodeState, unknownStatus } from '../mqtt/wire';
 import { parseLeaseValue, type ClusterKeys } from './keys';
 import type { NodeStates } from './node-states';
 
@@ -42,6 +43,8 @@ export class ClusterViewExtension extends Extension {
   private timer?: NodeJS.Timeout;
   private flushing?: NodeJS.Immediate;
   private readonly added = new Map<string, string>();
+  /** Lock id -> its state payload, for cluster-wide `locks` answers (see clusterLocks). */
+  private readonly states = new Map<string, string>();
   private readonly removed = new Set<string>();
   private readonly statuses = new Map<string, AccountStatus>();
   private published = '';
@@ -82,11 +85,23 @@ export class ClusterViewExtension extends Extension {
   }
 
   override onLockEvent(event: LockEvent): void {
-    if (event.type === 'lock_added') {
+    if (event.type === 'lock_added' || event.type === 'lock_changed') {
       this.removed.delete(event.lock.id);
       this.added.set(event.lock.id, JSON.stringify(encodeLockInfo(event.lock)));
+      this.states.set(event.lock.id, JSON.stringify(encodeState(event.lock.status)));
+    } else if (event.type === 'state') {
+      this.states.set(event.lock.id, JSON.stringify(encodeState(event.lock.status)));
+      // A state change alone does not change the published lists: no version bump for it.
+      this.flushing ??= setImmediate(() => {
+        this.flushing = undefined;
+        void this.flush().catch((err) =>
+          this.ctx.logger.warn(`Cluster view: writing to Redis failed: ${toLockbridgeError(err).message}`),
+        );
+      });
+      return;
     } else if (event.type === 'lock_removed' && !event.handover) {
       this.added.delete(event.lockId);
+      this.states.delete(event.lockId);
       this.removed.add(event.lockId);
     } else if (event.type === 'account' && event.status.state !== 'stopped') {
       this.statuses.set(event.status.account, event.status);
@@ -101,11 +116,21 @@ export class ClusterViewExtension extends Extension {
 
   /** Writes what changed here to Redis in one round trip, and bumps the view's version. */
   private async flush(): Promise<void> {
-    if (this.added.size === 0 && this.removed.size === 0 && this.statuses.size === 0) return;
+    const listsChanged = this.added.size > 0 || this.removed.size > 0 || this.statuses.size > 0;
+    if (!listsChanged && this.states.size === 0) return;
     const { redis, keys } = this.o;
     const multi = redis.multi();
+    if (this.states.size > 0) multi.hset(keys.lockStates, Object.fromEntries(this.states));
+    this.states.clear();
+    if (!listsChanged) {
+      await multi.exec();
+      return;
+    }
     if (this.added.size > 0) multi.hset(keys.locks, Object.fromEntries(this.added));
-    if (this.removed.size > 0) multi.hdel(keys.locks, ...this.removed);
+    if (this.removed.size > 0) {
+      multi.hdel(keys.locks, ...this.removed);
+      multi.hdel(keys.lockStates, ...this.removed);
+    }
     if (this.statuses.size > 0)
       multi.hset(
         keys.accountStatus,
@@ -128,20 +153,10 @@ export class ClusterViewExtension extends Extension {
     const { redis, keys } = this.o;
     const mark = `${(await redis.get(keys.viewVersion)) ?? '0'}|${live.join(',')}`;
     if (mark === this.published) return;
-    const [locks, statuses, leases] = await Promise.all([
+    const [locks, { accounts, holders }] = await Promise.all([
       redis.hgetall(keys.locks),
-      redis.hgetall(keys.accountStatus),
-      this.o.accounts.length > 0 ? redis.mget(this.o.accounts.map((a) => keys.lease(a.id))) : [],
+      clusterAccounts(redis, keys, this.o.accounts),
     ]);
-    const holders = new Map<string, string | undefined>();
-    this.o.accounts.forEach((a, i) => holders.set(a.id, parseLeaseValue(leases[i])?.node));
-    const accounts: AccountStatus[] = this.o.accounts.map((a) => {
-      const known = parse<AccountStatus>(statuses[a.id]);
-      // Nobody holds it: whatever its last owner said, it is not served right now.
-      if (!holders.get(a.id))
-        return { account: a.id, vendor: a.vendor, state: 'connecting', lockCount: known?.lockCount ?? 0 };
-      return known ?? { account: a.id, vendor: a.vendor, state: 'connecting', lockCount: 0 };
-    });
     const list = Object.entries(locks)
       .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
       .map(([, info]) => info);
@@ -162,6 +177,45 @@ export class ClusterViewExtension extends Extension {
     await connection.publish(topics.bridgeInfo, this.json(info), { retain: true });
     this.published = mark;
   }
+}
+
+/**
+ * Every account of the cluster with its status as its holder last wrote it; an account nobody holds
+ * is `connecting` (whatever its last owner said, it is not served right now).
+ */
+export async function clusterAccounts(
+  redis: Redis,
+  keys: ClusterKeys,
+  configured: Array<{ id: string; vendor: string }>,
+): Promise<{ accounts: AccountStatus[]; holders: Map<string, string | undefined> }> {
+  const [statuses, leases] = await Promise.all([
+    redis.hgetall(keys.accountStatus),
+    configured.length > 0 ? redis.mget(configured.map((a) => keys.lease(a.id))) : [],
+  ]);
+  const holders = new Map<string, string | undefined>();
+  configured.forEach((a, i) => holders.set(a.id, parseLeaseValue(leases[i])?.node));
+  const accounts: AccountStatus[] = configured.map((a) => {
+    const known = parse<AccountStatus>(statuses[a.id]);
+    if (!holders.get(a.id))
+      return { account: a.id, vendor: a.vendor, state: 'connecting', lockCount: known?.lockCount ?? 0 };
+    return known ?? { account: a.id, vendor: a.vendor, state: 'connecting', lockCount: 0 };
+  });
+  return { accounts, holders };
+}
+
+/**
+ * Every lock of the cluster, each with the state its owner last published, sorted by id: what
+ * `bridge/request/locks` answers in cluster mode, whichever daemon answers it.
+ */
+export async function clusterLocks(redis: Redis, keys: ClusterKeys): Promise<Lock[]> {
+  const [infos, states] = await Promise.all([redis.hgetall(keys.locks), redis.hgetall(keys.lockStates)]);
+  const out: Lock[] = [];
+  for (const id of Object.keys(infos).sort()) {
+    const status = decodeState(parse<unknown>(states[id])) ?? unknownStatus();
+    const lock = decodeLockInfo(parse<unknown>(infos[id]), status);
+    if (lock) out.push(lock);
+  }
+  return out;
 }
 
 function parse<T>(text: string | undefined): T | undefined {

@@ -13,7 +13,7 @@ import { Membership } from './membership';
 import { LeaseManager } from './lease-manager';
 import { RedisJournalStore } from './journal-store';
 import { CommandRouter } from './command-router';
-import { ClusterViewExtension } from './cluster-view';
+import { ClusterViewExtension, clusterAccounts, clusterLocks } from './cluster-view';
 import { NodeStates } from './node-states';
 
 export { resolveClusterSettings, clusterConfigProblems, type ClusterSettings } from './config';
@@ -88,6 +88,7 @@ export async function connectCluster(
     journal,
     bridgeOptions(hub) {
       const known = new Set(ids);
+      const configured = accounts.map((a) => ({ id: a.id, vendor: a.vendor }));
       const nodeStates = new NodeStates(settings.node);
       return {
         node: settings.node,
@@ -106,12 +107,16 @@ export async function connectCluster(
           const gone = new Set(nodeStates.offline());
           return leases.live.some((node) => node !== settings.node && !gone.has(node));
         },
+        operations: {
+          locks: () => clusterLocks(redis, keys),
+          accounts: async () => (await clusterAccounts(redis, keys, configured)).accounts,
+        },
         extensions: (ctx) => [
           new ClusterViewExtension(ctx, {
             redis,
             keys,
             node: settings.node,
-            accounts: accounts.map((a) => ({ id: a.id, vendor: a.vendor })),
+            accounts: configured,
             live: () => leases.live,
             intervalMs: settings.renewEveryMs,
             nodeStates,

@@ -23,9 +23,13 @@ export class ClusterKeys {
   journal(account: string): string {
     return `${this.prefix}:journal:${account}`;
   }
-  /** Hash: lock id -> {account, info} JSON, written by the lock's owner; the cluster's lock list. */
+  /** Hash: lock id -> its `bridge/locks` entry JSON, written by the lock's owner; the cluster's lock list. */
   get locks(): string {
     return `${this.prefix}:locks`;
+  }
+  /** Hash: lock id -> its state payload JSON (as on `<lock>/state`), written by the lock's owner. */
+  get lockStates(): string {
+    return `${this.prefix}:states`;
   }
   /** Hash: account -> its status JSON, written by its owner. */
   get accountStatus(): string {

@@ -29,6 +29,7 @@ import { StatePublisherExtension } from './extensions/state-publisher';
 import { StateRequestsExtension } from './extensions/state-requests';
 import { InFlightLimiter } from './limiter';
 import { operations } from './operations';
+import type { OperationTable } from './operations/operation';
 import { Responder } from './responder';
 import { DEFAULT_EMBEDDED_PORT, resolveSettings } from './settings';
 import { systemTimers, type Timers } from './timers';
@@ -84,6 +85,8 @@ export interface ClusterBridgeOptions {
   extensions(ctx: BridgeContext): Extension[];
   /** Whether another daemon is live (a clean stop of the last one says bridge/state offline). */
   othersLive(): boolean;
+  /** Requests about the whole namespace (`locks`, `accounts`), answered from the cluster's view. */
+  operations: OperationTable;
 }
 
 /** How long an MQTT 5 broker keeps our session (and the commands it holds) after we went away. */
@@ -228,7 +231,12 @@ export async function startMqttBridge(options: MqttBridgeOptions): Promise<MqttB
   const cluster = options.cluster;
   const extensions: Extension[] = [
     new SetCommandsExtension(ctx, guard, limiter),
-    new RequestsExtension(ctx, operations, guard, limiter),
+    new RequestsExtension(
+      ctx,
+      cluster ? { ...operations, ...cluster.operations } : operations,
+      guard,
+      limiter,
+    ),
     new StateRequestsExtension(ctx),
     new BridgeStateExtension(
       ctx,

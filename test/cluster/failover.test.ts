@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { CommandResult } from '../../src/core/model';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -159,12 +160,43 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
     homebridge = loadMqttLockSource(settings.mqtt, new RedactingLogger(new MemorySink()));
     await homebridge.start();
     assert.equal((await homebridge.listLocks()).length, ACCOUNTS * LOCKS_PER_ACCOUNT);
+    const unlocked: string[] = [];
     for (const node of ['n1', 'n2', 'n3']) {
       const account = info()!.cluster.nodes.find((n) => n.node === node)!.accounts[0];
       const lock = [...lockOf].find(([, a]) => a === account)![0];
-      const result = await homebridge.command({ lockId: lock, command: 'UNLOCK' });
+      const result: CommandResult = await homebridge.command({ lockId: lock, command: 'UNLOCK' });
       assert.equal(result.status.state, 'UNLOCKED', `${lock} on ${node}`);
+      unlocked.push(lock);
     }
+
+    // ---- requests about the whole namespace are answered whole, whichever daemon answers ----
+    const allLocks = async () => {
+      const answer = await client!.request('locks', {}, BASE);
+      assert.equal(answer.status, 'ok', JSON.stringify(answer));
+      return answer.data as Array<{ id: string; status: { state: string } }>;
+    };
+    let listed = await allLocks();
+    for (
+      let i = 0;
+      i < 50 && !unlocked.every((id) => listed.find((l) => l.id === id)?.status.state === 'UNLOCKED');
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+      listed = await allLocks();
+    }
+    assert.deepEqual(
+      listed.map((l) => l.id),
+      [...lockOf.keys()].sort(),
+      'every lock of the cluster, not one daemon share',
+    );
+    for (const id of unlocked) assert.equal(listed.find((l) => l.id === id)?.status.state, 'UNLOCKED', id);
+    const accountsAnswer = await client.request('accounts', {}, BASE);
+    assert.deepEqual(
+      (accountsAnswer.data as Array<{ account: string; state: string }>)
+        .map((a) => [a.account, a.state])
+        .sort(),
+      accounts.map((a) => [a.id, 'connected']).sort(),
+    );
 
     // Answers to requests and commands, by transaction.
     const answers = new Map<string, Answer[]>();

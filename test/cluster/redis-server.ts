@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { delimiter, join } from 'node:path';
 import type { Context } from 'mocha';
+import { freePort } from '../support/free-port';
 
 /** The redis-server binary, if installed (Debian: /usr/bin/redis-server). */
 export function findRedisServer(): string | undefined {
@@ -22,17 +22,6 @@ export function redisServerOrSkip(ctx: Context): string {
     throw new Error(`${message} - but LOCKBRIDGE_REQUIRE_REDIS is set`);
   console.warn(`      ${message}`);
   ctx.skip();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RedisServer {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from '../support/free-port';
 
 /** The mosquitto binary, if installed (Debian puts it in /usr/sbin, often not on a user's PATH). */
 export function findMosquitto(): string | undefined {
@@ -14,18 +14,6 @@ export function findMosquitto(): string | undefined {
     '/usr/bin',
   ];
   return dirs.map((d) => join(d, 'mosquitto')).find((p) => existsSync(p));
-}
-
-/** A port that was free a moment ago (mosquitto cannot bind port 0; callers retry a taken one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Mosquitto {

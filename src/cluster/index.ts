@@ -72,6 +72,14 @@ export async function connectCluster(
   const membership = new Membership(redis, keys, settings.node, settings.leaseMs);
   const ids = accounts.map((a) => a.id);
   const leases = new LeaseManager({ redis, keys, membership, settings, accounts: ids, clock, logger });
+  const nodeStates = new NodeStates(settings.node);
+  /** Whether another daemon is live: beating in Redis and not gone by its last will on the broker. */
+  const othersIn = (live: string[]): boolean => {
+    const gone = new Set(nodeStates.offline());
+    return live.some((node) => node !== settings.node && !gone.has(node));
+  };
+  /** Read by stop() from Redis, for the bridge's clean stop that follows it. */
+  let othersAtStop: boolean | undefined;
   const journal = new RedisJournalStore(
     redis,
     keys,
@@ -89,7 +97,6 @@ export async function connectCluster(
     bridgeOptions(hub) {
       const known = new Set(ids);
       const configured = accounts.map((a) => ({ id: a.id, vendor: a.vendor }));
-      const nodeStates = new NodeStates(settings.node);
       return {
         node: settings.node,
         gate: new CommandRouter(
@@ -101,12 +108,9 @@ export async function connectCluster(
           (err) => logger.warn(`Cluster: cannot route a message: ${toLockbridgeError(err).message}`),
           () => nodeStates.offline(),
         ),
-        // Live by heartbeat and not gone by its last will (a daemon killed just now is still in the
-        // heartbeat list for up to a lease).
-        othersLive: () => {
-          const gone = new Set(nodeStates.offline());
-          return leases.live.some((node) => node !== settings.node && !gone.has(node));
-        },
+        // Asked by the bridge's clean stop, after stop() below read Redis (which it then closes); the
+        // last round's list is the fallback (it may predate a daemon that joined since).
+        othersLive: () => othersAtStop ?? othersIn(leases.live),
         operations: {
           locks: () => clusterLocks(redis, keys),
           accounts: async () => (await clusterAccounts(redis, keys, configured)).accounts,
@@ -132,6 +136,10 @@ export async function connectCluster(
     },
     async stop() {
       await leases.stop();
+      othersAtStop = await membership
+        .live()
+        .then(othersIn)
+        .catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
     },
   };

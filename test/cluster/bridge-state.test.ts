@@ -80,8 +80,14 @@ describe('cluster: bridge/state says offline only when the last daemon is gone (
     const n3 = await daemons.start('n3');
     await Promise.all([n1.ready, n2.ready, n3.ready]);
     client = await TestClient.connect(broker!.url);
-    await client.subscribe(STATE);
+    await client.subscribe([STATE, `${BASE}/bridge/info`]);
     await client.waitFor(STATE, (j) => (j as { state?: string }).state === 'online', 10_000);
+    // Every daemon is in the cluster (beating in Redis) before one stops.
+    await client.waitFor(
+      `${BASE}/bridge/info`,
+      (j) => (j as { cluster?: { nodes?: unknown[] } }).cluster?.nodes?.length === 3,
+      30_000,
+    );
 
     // A clean stop while others run says nothing on bridge/state.
     const before = states().length;

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeamEmulator, SEAM_EMULATOR_API_KEY } from '../../src/emulators/seam';
-import { findMosquitto, startMosquitto, type Mosquitto } from '../mqtt/mosquitto';
+import type { Mosquitto } from '../mqtt/mosquitto';
 import { TestClient, isRecord, tryJson } from '../mqtt/support';
-import { redisServerOrSkip, startRedisServer, type RedisServer } from './redis-server';
+import type { RedisServer } from './redis-server';
+import { startClusterInfrastructure, until } from './infrastructure';
 import { ClusterDaemons, type ClusterDaemon } from './daemons';
 import { parsePlatformConfig } from '../../accessories/platform-config';
 import { loadMqttLockSource } from '../../accessories/mqtt-source';
@@ -51,17 +52,7 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
   let homebridge: LockSource | undefined;
 
   before(async function () {
-    const redisBinary = redisServerOrSkip(this);
-    const mosquitto = findMosquitto();
-    if (!mosquitto) {
-      const message = 'mosquitto is not installed (apt-get install mosquitto); skipping the cluster test';
-      if (process.env.LOCKBRIDGE_REQUIRE_MOSQUITTO)
-        throw new Error(`${message} - but LOCKBRIDGE_REQUIRE_MOSQUITTO is set`);
-      console.warn(`      ${message}`);
-      this.skip();
-    }
-    redis = await startRedisServer(redisBinary);
-    broker = await startMosquitto(mosquitto);
+    ({ redis, broker } = await startClusterInfrastructure(this));
   });
 
   after(async () => {
@@ -365,11 +356,3 @@ describe('cluster: three daemons, one killed (real redis-server, mosquitto, lock
     );
   });
 });
-
-async function until(predicate: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

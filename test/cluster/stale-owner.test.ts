@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { SeamEmulator, SEAM_EMULATOR_API_KEY } from '../../src/emulators/seam';
-import { findMosquitto, startMosquitto, type Mosquitto } from '../mqtt/mosquitto';
+import type { Mosquitto } from '../mqtt/mosquitto';
 import { TestClient, isRecord, tryJson } from '../mqtt/support';
-import { redisServerOrSkip, startRedisServer, type RedisServer } from './redis-server';
+import type { RedisServer } from './redis-server';
+import { startClusterInfrastructure, until } from './infrastructure';
 import { ClusterDaemons } from './daemons';
 
 const BASE = 'lbs';
@@ -27,17 +28,7 @@ describe('cluster: a frozen daemon’s waiting command is not sent when it thaws
   let frozenPid: number | undefined;
 
   before(async function () {
-    const redisBinary = redisServerOrSkip(this);
-    const mosquitto = findMosquitto();
-    if (!mosquitto) {
-      const message = 'mosquitto is not installed (apt-get install mosquitto); skipping the cluster test';
-      if (process.env.LOCKBRIDGE_REQUIRE_MOSQUITTO)
-        throw new Error(`${message} - but LOCKBRIDGE_REQUIRE_MOSQUITTO is set`);
-      console.warn(`      ${message}`);
-      this.skip();
-    }
-    redis = await startRedisServer(redisBinary);
-    broker = await startMosquitto(mosquitto);
+    ({ redis, broker } = await startClusterInfrastructure(this));
   });
 
   after(async () => {
@@ -167,11 +158,3 @@ describe('cluster: a frozen daemon’s waiting command is not sent when it thaws
     assert.equal(calls().length, 1);
   });
 });
-
-async function until(predicate: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
